@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Everything the demo and the tests need on a fresh machine: the npm packages, the build,
+# a Docker engine that answers, and the offline OS image the base images start from.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+log "building"
+npm run --silent build
+bash scripts/ensure-docker.sh
+os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
+if ! docker image inspect "$os_image" >/dev/null 2>&1; then
+  log "making the offline OS image $os_image (debootstrap, about a minute)"
+  bash images/os/debootstrap.sh "$os_image"
+fi
+log "ready"

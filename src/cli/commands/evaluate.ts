@@ -1,0 +1,56 @@
+import { assertDockerAvailable } from '../../docker/client.js';
+import { runEvaluation } from '../../evaluation/run-evaluation.js';
+import { HarnessError } from '../../errors.js';
+import { loadPredictions } from '../../instance/predictions.js';
+import type { InstanceResult } from '../../report/instance-result.js';
+import { isEvaluationError } from '../../report/summary.js';
+import { loadSelection, printProblems } from '../load-selection.js';
+import { ProgressReporter } from '../progress.js';
+import { renderTable } from '../table.js';
+
+function resultRow(r: InstanceResult): string[] {
+  const verdict = isEvaluationError(r) ? 'ERROR' : r.resolved ? 'RESOLVED' : r.resolution === 'PARTIAL' ? 'PARTIAL' : 'NO';
+  const f2p = r.tests_status ? `${r.tests_status.FAIL_TO_PASS.success.length}/${r.tests_status.FAIL_TO_PASS.success.length + r.tests_status.FAIL_TO_PASS.failure.length}` : '-';
+  const p2p = r.tests_status ? `${r.tests_status.PASS_TO_PASS.success.length}/${r.tests_status.PASS_TO_PASS.success.length + r.tests_status.PASS_TO_PASS.failure.length}` : '-';
+  const total = r.timings.total_s;
+  return [r.instance_id, verdict, f2p, p2p, r.error?.code ?? '', total === undefined ? '' : `${total.toFixed(1)}s`];
+}
+
+export async function evaluateCommand(values: Record<string, unknown>): Promise<number> {
+  const runId = values['run-id'] as string | undefined;
+  const predictionsSource = values.predictions as string | undefined;
+  if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
+  if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
+  const selection = loadSelection(values);
+  printProblems('dataset problems (these records are skipped)', selection.problems);
+  const predictions = loadPredictions(predictionsSource, selection.instances);
+  printProblems('prediction problems (these predictions are skipped)', predictions.problems);
+  await assertDockerAvailable();
+
+  const outcome = await runEvaluation({
+    config: selection.config,
+    runId,
+    instances: selection.instances,
+    predictions: predictions.byId,
+    concurrency: selection.concurrency,
+    repoDirs: selection.repoDirs,
+    force: values.force === true,
+    reporter: new ProgressReporter(),
+  });
+
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify(outcome.summaries, null, 2)}\n`);
+  } else {
+    const rows = [...outcome.results].sort((a, b) => a.instance_id.localeCompare(b.instance_id)).map(resultRow);
+    process.stdout.write(`\n${renderTable(['instance', 'verdict', 'F2P', 'P2P', 'error', 'time'], rows)}\n\n`);
+    for (const s of outcome.summaries) {
+      process.stdout.write(
+        `${s.model_name_or_path}: ${s.resolved_instances}/${s.submitted_instances} resolved, ` +
+          `${s.unresolved_instances} unresolved, ${s.error_instances} error(s), ${s.empty_patch_instances} empty patch(es)\n`,
+      );
+    }
+    process.stdout.write(`reports: ${outcome.runDir}\n`);
+  }
+  const hadErrors = outcome.summaries.some((s) => s.error_instances > 0);
+  return hadErrors || selection.problems.length > 0 || predictions.problems.length > 0 ? 2 : 0;
+}

@@ -1,0 +1,72 @@
+import { SpecRegistry } from '../../config/spec-registry.js';
+import { assertDockerAvailable } from '../../docker/client.js';
+import { listManagedImages, removeImage } from '../../docker/images.js';
+import { errorMessage, HarnessError } from '../../errors.js';
+import { ImageBuilder } from '../../images/image-builder.js';
+import { resolveRepoSource } from '../../repo/resolve-source.js';
+import { makeTestSpec } from '../../spec/test-spec.js';
+import { runPool } from '../../util/pool.js';
+import { loadHarnessConfig } from '../../config/harness-config.js';
+import { loadSelection, printProblems } from '../load-selection.js';
+import { renderTable } from '../table.js';
+
+export async function imagesCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const [action] = positionals;
+  await assertDockerAvailable();
+  if (action === 'build') return build(values);
+  if (action === 'list') return list();
+  if (action === 'prune') return prune(values);
+  throw new HarnessError('USAGE', 'images takes build, list or prune');
+}
+
+async function build(values: Record<string, unknown>): Promise<number> {
+  const selection = loadSelection(values);
+  printProblems('dataset problems (these records are skipped)', selection.problems);
+  const specs = new SpecRegistry(selection.config.spec_dirs);
+  const sources = new Map(selection.instances.map((i) => [i.instance_id, i.repo_source]));
+  const builder = new ImageBuilder(selection.config, (spec) =>
+    resolveRepoSource(spec.repo, { configured: selection.config.repos, localDirs: selection.repoDirs, instanceSource: sources.get(spec.instanceId) }),
+  );
+  let failures = 0;
+  await runPool(selection.instances, selection.concurrency, async (instance) => {
+    try {
+      const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), selection.config);
+      const built = await builder.ensureInstanceImage(spec);
+      process.stderr.write(`${instance.instance_id}: ${spec.instanceImage.tag}${built.built.instance ? ' (built)' : ' (exists)'}\n`);
+    } catch (err) {
+      failures++;
+      process.stderr.write(`${instance.instance_id}: ${errorMessage(err)}\n`);
+    }
+  });
+  return failures > 0 ? 2 : 0;
+}
+
+async function list(): Promise<number> {
+  const images = await listManagedImages();
+  const rows = images
+    .sort((a, b) => a.kind.localeCompare(b.kind) || (a.tags[0] ?? '').localeCompare(b.tags[0] ?? ''))
+    .map((img) => [img.kind, img.tags.join(',') || img.id.slice(7, 19), img.instance ?? '', `${(img.sizeBytes / 1e6).toFixed(0)} MB`, img.created.toISOString().slice(0, 19)]);
+  process.stdout.write(`${renderTable(['kind', 'tag', 'instance', 'size', 'created'], rows)}\n`);
+  return 0;
+}
+
+/**
+ * Removes instance images (the largest and most numerous layer); with --all, env and base
+ * images too. Images in use by a container are skipped.
+ */
+async function prune(values: Record<string, unknown>): Promise<number> {
+  loadHarnessConfig(values.config as string | undefined);
+  const kinds = values.all === true ? ['instance', 'env', 'base'] : ['instance'];
+  const images = (await listManagedImages()).filter((img) => kinds.includes(img.kind));
+  let removed = 0;
+  for (const img of images) {
+    try {
+      await removeImage(img.id);
+      removed++;
+    } catch (err) {
+      process.stderr.write(`kept ${img.tags[0] ?? img.id}: ${errorMessage(err)}\n`);
+    }
+  }
+  process.stdout.write(`removed ${removed} image(s)\n`);
+  return 0;
+}

@@ -1,0 +1,40 @@
+import { loadHarnessConfig, type HarnessConfig } from '../config/harness-config.js';
+import { formatProblem, HarnessError, type InputProblem } from '../errors.js';
+import { loadDataset } from '../instance/load-dataset.js';
+import type { Instance } from '../instance/instance-schema.js';
+import { selectInstances } from '../instance/select.js';
+
+export interface LoadedSelection {
+  config: HarnessConfig;
+  instances: Instance[];
+  problems: InputProblem[];
+  concurrency: number;
+  repoDirs: string[];
+}
+
+function intOption(values: Record<string, unknown>, name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new HarnessError('USAGE', `--${name} takes a whole number, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Config, dataset and selection from the flags every dataset command shares. */
+export function loadSelection(values: Record<string, unknown>): LoadedSelection {
+  const concurrency = intOption(values, 'max-workers');
+  const config = loadHarnessConfig(values.config as string | undefined, concurrency ? { run: { concurrency } } : {});
+  const datasetPath = values.dataset as string | undefined;
+  if (!datasetPath) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file or a folder of them)');
+  const dataset = loadDataset(datasetPath);
+  const ids = ((values['instance-ids'] as string[] | undefined) ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+  const selected = selectInstances(dataset.instances, { ids, filter: values.filter as string | undefined, sample: intOption(values, 'sample'), seed: intOption(values, 'seed') });
+  const problems = [...dataset.problems];
+  for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
+  return { config, instances: selected.instances, problems, concurrency: config.run.concurrency, repoDirs: (values['repo-cache'] as string[] | undefined) ?? [] };
+}
+
+export function printProblems(title: string, problems: InputProblem[]): void {
+  if (problems.length === 0) return;
+  process.stderr.write(`${title} (${problems.length}):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage, HarnessError, InputError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const SELECTION: Options = {
+  dataset: { type: 'string', short: 'd' },
+  'instance-ids': { type: 'string', multiple: true },
+  filter: { type: 'string' },
+  sample: { type: 'string' },
+  seed: { type: 'string' },
+  config: { type: 'string' },
+  'repo-cache': { type: 'string', multiple: true },
+  'max-workers': { type: 'string', short: 'j' },
+};
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  run: (values: Record<string, unknown>, positionals: string[]) => Promise<number>;
+}
+
+/** The option table: every command, its flags, and the module that does the work. */
+const COMMANDS: Record<string, Command> = {
+  evaluate: {
+    summary: 'grade predictions (gold | empty | FILE) on a dataset in fresh containers',
+    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--config F] [--force]',
+    options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    run: async (v) => (await import('./commands/evaluate.js')).evaluateCommand(v),
+  },
+  images: {
+    summary: 'build | list | prune the per-task images',
+    usage: 'images build --dataset D [selection] [-j N] | images list | images prune [--all]',
+    options: { ...SELECTION, all: { type: 'boolean' } },
+    run: async (v, p) => (await import('./commands/images.js')).imagesCommand(v, p),
+  },
+};
+
+function help(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}\n    swe-harness ${c.usage}`);
+  return `swe-harness: SWE-bench-style evaluation in Docker\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new HarnessError('USAGE', `unknown command ${JSON.stringify(name)}\n\n${help()}`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new HarnessError('USAGE', `${(cause as Error).message}\nusage: swe-harness ${command.usage}`);
+  }
+  return command.run(parsed.values, parsed.positionals);
+}
+
+/** The one place errors become messages and exit codes. */
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const prefix = err instanceof HarnessError ? `error [${err.code}]` : 'error';
+    process.stderr.write(`${prefix}: ${err instanceof InputError ? `\n${err.message}` : errorMessage(err)}\n`);
+    if (!(err instanceof HarnessError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 1;
+  },
+);

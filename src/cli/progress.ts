@@ -1,0 +1,67 @@
+import type { InstanceResult } from '../report/instance-result.js';
+import type { Reporter } from '../report/reporter.js';
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function verdictWord(r: InstanceResult): string {
+  if (r.error && r.error.code !== 'PATCH_APPLY' && r.error.code !== 'TEST_LOG') return `error ${r.error.code}`;
+  return r.resolved ? 'resolved' : r.resolution === 'PARTIAL' ? 'partial' : 'unresolved';
+}
+
+/**
+ * A live bar on a terminal (counts, ETA), a line per instance otherwise; written to stderr
+ * so stdout stays for the report.
+ */
+export class ProgressReporter implements Reporter {
+  private total = 0;
+  private done = 0;
+  private resolved = 0;
+  private errors = 0;
+  private started = Date.now();
+  private readonly running = new Map<string, string>();
+  private readonly tty = process.stderr.isTTY === true;
+
+  onRunStart(info: { runId: string; total: number }): void {
+    this.total = info.total;
+    this.started = Date.now();
+    process.stderr.write(`run ${info.runId}: ${info.total} instance(s)\n`);
+    this.draw();
+  }
+
+  onInstanceStart(id: string, phase: 'image' | 'grading'): void {
+    this.running.set(id, phase);
+    this.draw();
+  }
+
+  onInstanceDone(result: InstanceResult, info: { reused: boolean }): void {
+    this.running.delete(result.instance_id);
+    this.done++;
+    if (result.resolved) this.resolved++;
+    if (result.error && !['PATCH_APPLY', 'TEST_LOG'].includes(result.error.code)) this.errors++;
+    const line = `${result.instance_id}: ${verdictWord(result)}${info.reused ? ' (reused)' : ''}`;
+    if (this.tty) process.stderr.write(`\r\x1b[K${line}\n`);
+    else process.stderr.write(`[${this.done}/${this.total}] ${line}\n`);
+    this.draw();
+  }
+
+  onRunEnd(): void {
+    if (this.tty) process.stderr.write('\r\x1b[K');
+  }
+
+  private draw(): void {
+    if (!this.tty || this.total === 0) return;
+    const width = 24;
+    const filled = Math.round((this.done / this.total) * width);
+    const elapsed = (Date.now() - this.started) / 1000;
+    const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Number.NaN;
+    const now = [...this.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
+    process.stderr.write(
+      `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ` +
+        `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 30),
+    );
+  }
+}

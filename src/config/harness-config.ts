@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { HarnessError } from '../errors.js';
+import { zodProblems } from './zod-problems.js';
+
+/** The project's own folder, where config/, images/ and instances/ ship. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..').replace(/\/dist$/, '');
+
+export const harnessConfigSchema = z
+  .object({
+    images: z
+      .object({
+        source: z.enum(['offline', 'registry']),
+        os_image: z.string().min(1),
+        debian_suite: z.string().min(1),
+        debian_mirror: z.string().min(1),
+        log_dir: z.string().min(1),
+      })
+      .strict(),
+    spec_dirs: z.array(z.string()).min(1),
+    repo_cache: z.string().min(1),
+    repos: z.record(z.string(), z.string()),
+    run: z.object({ root: z.string().min(1), concurrency: z.number().int().positive() }).strict(),
+    sandbox: z
+      .object({
+        memory_mb: z.number().int().positive(),
+        cpus: z.number().positive(),
+        pids: z.number().int().positive(),
+        network: z.boolean(),
+        output_cap_bytes: z.number().int().positive(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type HarnessConfig = z.infer<typeof harnessConfigSchema>;
+
+type Plain = Record<string, unknown>;
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge of plain objects; arrays and scalars from `over` replace those in `base`. */
+export function mergeConfig(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isPlain(current) && isPlain(value) ? mergeConfig(current, value) : value;
+  }
+  return out;
+}
+
+function readYamlObject(file: string): Plain {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new HarnessError('CONFIG_INVALID', `cannot read config: ${(cause as Error).message}`, { file }, { cause });
+  }
+  if (parsed == null) return {};
+  if (!isPlain(parsed)) throw new HarnessError('CONFIG_INVALID', 'expected a mapping at the top level', { file });
+  return parsed;
+}
+
+/**
+ * The default config, a user's file over it, then overrides (from flags) over both. Relative
+ * paths in the defaults are the project's; relative paths in a user's file are the cwd's.
+ */
+export function loadHarnessConfig(userFile?: string, overrides: Plain = {}): HarnessConfig {
+  const defaultsFile = path.join(PROJECT_ROOT, 'config/default.yaml');
+  const defaults = readYamlObject(defaultsFile);
+  (defaults as { spec_dirs: string[] }).spec_dirs = ((defaults.spec_dirs as string[]) ?? []).map((d) =>
+    path.resolve(PROJECT_ROOT, d),
+  );
+  const merged = mergeConfig(mergeConfig(defaults, userFile ? readYamlObject(userFile) : {}), overrides);
+  const result = harnessConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const file = userFile ?? defaultsFile;
+    const lines = zodProblems(result.error).map((p) => `  ${p.field}: ${p.message}`);
+    throw new HarnessError('CONFIG_INVALID', `invalid config:\n${lines.join('\n')}`, { file });
+  }
+  return result.data;
+}

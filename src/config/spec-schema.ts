@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * A repo spec: how to build, install and test one repository, keyed by the instances'
+ * `version`. One YAML file per repository under config/specs/ (or a user's spec dir).
+ */
+const stringList = z.array(z.string()).default([]);
+
+export const envSpecSchema = z
+  .object({
+    /** Versions this entry covers: exact strings ("7.0"), and/or a range (">=7.0 <8.1"). */
+    versions: z.array(z.string()).default([]),
+    version_range: z.string().optional(),
+    /** Base image template: images/base/<base>.Dockerfile (or <base>.registry.Dockerfile). */
+    base: z.string().min(1),
+    /** The language version the base image provides; a registry template uses it as a tag. */
+    language_version: z.string().optional(),
+    /** Debian packages installed in the env image. */
+    system_packages: stringList,
+    /** Packages for the language's installer (pip, npm, go) in the env image; needs a registry. */
+    language_packages: stringList,
+    /** Extra shell steps in the env image, after the packages. */
+    env_setup: stringList,
+    /** Shell steps in the instance image, in /testbed, before install. */
+    pre_install: stringList,
+    /** Shell steps in the instance image, in /testbed, that install the repository. */
+    install: stringList,
+    /** Shell steps run before the tests at evaluation time (after the patches). */
+    eval_commands: stringList,
+    /** The test command; `{tests}` becomes the test files the test patch touches. */
+    test_cmd: z.string().min(1),
+    /** A registered log parser's name (pytest, unittest, django, sympy, node-tap, ...). */
+    log_parser: z.string().min(1),
+    /** Environment variables set in the images and at evaluation. */
+    env: z.record(z.string(), z.string()).default({}),
+    timeouts: z
+      .object({
+        /** Seconds the tests may run before the container is killed. */
+        test: z.number().positive().default(1800),
+        /** Seconds an image build may take. */
+        build: z.number().positive().default(3600),
+      })
+      .prefault({}),
+  })
+  .strict()
+  .refine((s) => s.versions.length > 0 || s.version_range !== undefined, {
+    message: 'give versions, version_range or both',
+    path: ['versions'],
+  });
+
+export const repoSpecSchema = z
+  .object({
+    /** owner/name, as in the instances' `repo` field. */
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
+    /** Where the repository's source is when no --repo-cache or config entry says otherwise. */
+    source: z.string().optional(),
+    specs: z.array(envSpecSchema).min(1),
+  })
+  .strict();
+
+export type EnvSpec = z.infer<typeof envSpecSchema>;
+export type RepoSpec = z.infer<typeof repoSpecSchema>;

@@ -1,0 +1,137 @@
+import type Docker from 'dockerode';
+import { buffer } from 'node:stream/consumers';
+import { pack } from 'tar-stream';
+import { HarnessError } from '../errors.js';
+import { dockerClient, LABELS } from './client.js';
+import { OutputCollector } from './output-collector.js';
+
+export interface ContainerLimits {
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+  network: boolean;
+}
+
+export interface ContainerOptions {
+  image: string;
+  labels: Record<string, string>;
+  limits: ContainerLimits;
+  env?: Record<string, string>;
+  name?: string;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  outputCapBytes: number;
+  workdir?: string;
+  env?: Record<string, string>;
+}
+
+export interface ExecResult {
+  /** null when the command was killed by the timeout. */
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/**
+ * A running container that is removed when disposed (`await using`), whatever happened.
+ * It idles on `sleep infinity`; work runs in it through exec.
+ */
+export class RunningContainer implements AsyncDisposable {
+  private constructor(
+    readonly container: Docker.Container,
+    private readonly docker: Docker,
+  ) {}
+
+  static async start(opts: ContainerOptions, docker = dockerClient()): Promise<RunningContainer> {
+    const container = await docker.createContainer({
+      Image: opts.image,
+      name: opts.name,
+      Cmd: ['sleep', 'infinity'],
+      Entrypoint: [],
+      Labels: { [LABELS.managed]: 'true', ...opts.labels },
+      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      NetworkDisabled: !opts.limits.network,
+      HostConfig: {
+        NetworkMode: opts.limits.network ? 'bridge' : 'none',
+        Memory: opts.limits.memoryMb * 1024 * 1024,
+        MemorySwap: opts.limits.memoryMb * 1024 * 1024,
+        NanoCpus: Math.round(opts.limits.cpus * 1e9),
+        PidsLimit: opts.limits.pids,
+        Init: true,
+      },
+    });
+    const running = new RunningContainer(container, docker);
+    try {
+      await container.start();
+    } catch (cause) {
+      await running.remove();
+      throw cause;
+    }
+    return running;
+  }
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  /** Writes files (path -> content) into `dir`, which must exist or be made by the archive. */
+  async putFiles(files: Record<string, string | Buffer>, dir = '/'): Promise<void> {
+    const archive = pack();
+    const dirs = new Set(Object.keys(files).flatMap((name) => name.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+    for (const name of dirs) archive.entry({ name, type: 'directory', mode: 0o755 });
+    for (const [name, content] of Object.entries(files)) archive.entry({ name, mode: 0o644 }, content);
+    archive.finalize();
+    await this.container.putArchive(await buffer(archive), { path: dir });
+  }
+
+  /** Runs a command; on timeout the whole container is killed, so nothing it started lives on. */
+  async exec(cmd: string[], opts: ExecOptions): Promise<ExecResult> {
+    const started = Date.now();
+    const exec = await this.container.exec({
+      Cmd: cmd,
+      AttachStdout: true,
+      AttachStderr: true,
+      WorkingDir: opts.workdir,
+      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const collector = new OutputCollector(opts.outputCapBytes);
+    this.docker.modem.demuxStream(stream, collector, collector);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.container.kill().catch(() => undefined);
+      stream.destroy();
+    }, opts.timeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', (err) => (timedOut ? resolve() : reject(err)));
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    const exitCode = timedOut ? null : ((await exec.inspect()).ExitCode ?? null);
+    return { exitCode, output: collector.text(), timedOut, truncated: collector.truncated, durationMs: Date.now() - started };
+  }
+
+  async remove(): Promise<void> {
+    try {
+      await this.container.remove({ force: true, v: true });
+    } catch (cause) {
+      const status = (cause as { statusCode?: number }).statusCode;
+      if (status !== 404 && status !== 409) {
+        throw new HarnessError('DOCKER', `cannot remove container ${this.id}: ${(cause as Error).message}`, {}, { cause });
+      }
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.remove();
+  }
+}

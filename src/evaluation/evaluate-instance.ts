@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HarnessConfig } from '../config/harness-config.js';
+import { LABELS } from '../docker/client.js';
+import { RunningContainer } from '../docker/container.js';
+import { errorCode, errorMessage, HarnessError } from '../errors.js';
+import { gradeTests } from '../grading/grade.js';
+import { getLogParser } from '../grading/parsers/registry.js';
+import { exitCodeDisagreement, testPatchFailed, testSection } from '../grading/test-log.js';
+import type { BuiltImages } from '../images/image-builder.js';
+import type { Prediction } from '../instance/predictions.js';
+import type { InstanceResult } from '../report/instance-result.js';
+import { TESTBED } from '../spec/eval-script.js';
+import type { TestSpec } from '../spec/test-spec.js';
+import type { InstanceLog } from '../util/instance-log.js';
+import { applyPatch, PATCH_PATH } from './apply-patch.js';
+
+export interface GradingContext {
+  config: HarnessConfig;
+  runId: string;
+  /** The instance's output folder: eval.sh, patch.diff, test_output.txt go here. */
+  outDir: string;
+  log: InstanceLog;
+}
+
+type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' | 'patch_is_None' | 'patch_exists' | 'timings' | 'finished_at'>;
+
+const NOT_RESOLVED = { resolved: false, resolution: 'NO' } as const;
+
+/**
+ * Grades a prediction in a fresh container from the instance image (never one an agent
+ * used): apply the patch, run eval.sh, parse the log, grade. The container is removed
+ * whatever happens.
+ */
+export async function gradePrediction(spec: TestSpec, prediction: Prediction, images: BuiltImages, ctx: GradingContext): Promise<{ verdict: Verdict; timings: Record<string, number> }> {
+  const patch = prediction.model_patch ?? '';
+  writeFileSync(path.join(ctx.outDir, 'patch.diff'), patch);
+  writeFileSync(path.join(ctx.outDir, 'eval.sh'), spec.evalScript);
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  await using container = await RunningContainer.start({
+    image: images.instance,
+    labels: { [LABELS.kind]: 'grading', [LABELS.run]: ctx.runId, [LABELS.instance]: spec.instanceId },
+    limits: { memoryMb: ctx.config.sandbox.memory_mb, cpus: ctx.config.sandbox.cpus, pids: ctx.config.sandbox.pids, network: ctx.config.sandbox.network },
+  });
+  timings.container_start_s = (Date.now() - t0) / 1000;
+  ctx.log.info(`container ${container.id.slice(0, 12)} from ${spec.instanceImage.tag}`);
+  const exec = (command: string, timeoutMs = 600_000) =>
+    container.exec(['bash', '-c', command], { timeoutMs, outputCapBytes: ctx.config.sandbox.output_cap_bytes, workdir: TESTBED });
+  await container.putFiles({ 'swe-harness/patch.diff': patch, 'swe-harness/eval.sh': spec.evalScript }, '/tmp');
+
+  const t1 = Date.now();
+  let method: string | undefined;
+  if (patch.trim() !== '') {
+    const outcome = await applyPatch(exec);
+    ctx.log.info(`patch apply:\n${outcome.log}`);
+    if (!outcome.applied) {
+      return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: 'PATCH_APPLY', message: 'the patch did not apply with git apply, git apply --reject or patch --fuzz=5' } }, timings };
+    }
+    method = outcome.method;
+  }
+  timings.patch_apply_s = (Date.now() - t1) / 1000;
+
+  const t2 = Date.now();
+  const run = await exec(`bash /tmp/swe-harness/eval.sh`, spec.testTimeoutSeconds * 1000);
+  timings.tests_s = (Date.now() - t2) / 1000;
+  writeFileSync(path.join(ctx.outDir, 'test_output.txt'), run.output);
+  ctx.log.info(`eval.sh exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${timings.tests_s}s; ${PATCH_PATH}`);
+  const base = { patch_successfully_applied: true, patch_apply_method: method, test_exit_code: run.exitCode, test_output_truncated: run.truncated };
+  if (run.timedOut) {
+    return { verdict: { ...NOT_RESOLVED, ...base, error: { code: 'TEST_TIMEOUT', message: `the tests ran over ${spec.testTimeoutSeconds} s and were killed` } }, timings };
+  }
+  return { verdict: { ...base, ...gradeOutput(spec, run.output, run.exitCode) }, timings };
+}
+
+function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): Pick<Verdict, 'resolved' | 'resolution' | 'tests_status' | 'error'> {
+  if (testPatchFailed(output)) {
+    return { ...NOT_RESOLVED, error: { code: 'TEST_PATCH_APPLY', message: 'the test patch did not apply after the model patch' } };
+  }
+  const section = testSection(output);
+  if (section === undefined) {
+    return { ...NOT_RESOLVED, error: { code: 'TEST_LOG', message: 'the test output markers are missing: the eval script did not run to the end' } };
+  }
+  const statuses = getLogParser(spec.logParser).parse(section);
+  const graded = gradeTests(statuses, spec.failToPass, spec.passToPass);
+  const disagreement = exitCodeDisagreement(exitCode, statuses);
+  if (disagreement && graded.resolved) {
+    return { ...NOT_RESOLVED, tests_status: graded.testsStatus, error: { code: 'TEST_LOG', message: disagreement } };
+  }
+  return { resolved: graded.resolved, resolution: graded.resolution, tests_status: graded.testsStatus };
+}
+
+/** Wraps any failure before or during grading into a recorded error. */
+export function errorVerdict(err: unknown): Verdict {
+  const logPath = err instanceof HarnessError ? err.context.logPath : undefined;
+  return { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: errorCode(err), message: errorMessage(err), log_path: logPath } };
+}

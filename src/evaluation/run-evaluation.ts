@@ -1,0 +1,148 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HarnessConfig } from '../config/harness-config.js';
+import { SpecRegistry } from '../config/spec-registry.js';
+import { imageId } from '../docker/images.js';
+import { errorCode, errorMessage } from '../errors.js';
+import { ImageBuilder } from '../images/image-builder.js';
+import type { Instance } from '../instance/instance-schema.js';
+import type { Prediction } from '../instance/predictions.js';
+import type { InstanceResult, ResultKey } from '../report/instance-result.js';
+import { toReportJson } from '../report/instance-result.js';
+import type { Reporter } from '../report/reporter.js';
+import { summarize, type RunSummary } from '../report/summary.js';
+import { resolveRepoSource } from '../repo/resolve-source.js';
+import { makeTestSpec, type TestSpec } from '../spec/test-spec.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { contentHash } from '../util/hash.js';
+import { InstanceLog } from '../util/instance-log.js';
+import { runPool } from '../util/pool.js';
+import { errorVerdict, gradePrediction } from './evaluate-instance.js';
+
+export interface EvaluationRequest {
+  config: HarnessConfig;
+  runId: string;
+  instances: Instance[];
+  predictions: Map<string, Prediction>;
+  concurrency: number;
+  /** --repo-cache folders of local clones or mirrors. */
+  repoDirs?: string[];
+  /** Redo every instance, even those whose result key is unchanged. */
+  force?: boolean;
+  reporter?: Reporter;
+}
+
+export interface EvaluationOutcome {
+  summaries: RunSummary[];
+  results: InstanceResult[];
+  runDir: string;
+}
+
+export function modelDirName(model: string): string {
+  return model.replace(/[/\\:]/g, '__');
+}
+
+export function patchHash(patch: string | null): string {
+  return contentHash(patch ?? null);
+}
+
+/** Evaluates every instance that has a prediction; one failing instance never stops the rest. */
+export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
+  const runDir = path.resolve(req.config.run.root, req.runId);
+  const specs = new SpecRegistry(req.config.spec_dirs);
+  const sourceOf = new Map(req.instances.map((i) => [i.instance_id, i.repo_source]));
+  const builder = new ImageBuilder(req.config, (spec) =>
+    resolveRepoSource(spec.repo, {
+      configured: req.config.repos,
+      localDirs: req.repoDirs ?? [],
+      instanceSource: sourceOf.get(spec.instanceId),
+      specSource: specs.resolve(spec.repo, spec.version).repo.source,
+    }),
+  );
+  const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
+  req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
+  const results = await runPool(submitted, req.concurrency, async (instance) => {
+    const prediction = req.predictions.get(instance.instance_id) as Prediction;
+    const { result, reused } = await evaluateOne(instance, prediction, { ...req, runDir, specs, builder });
+    req.reporter?.onInstanceDone?.(result, { reused });
+    return result;
+  });
+  const summaries = writeSummaries(req, runDir, submitted, results);
+  for (const s of summaries) req.reporter?.onRunEnd?.(s);
+  return { summaries, results, runDir };
+}
+
+interface OneContext extends EvaluationRequest {
+  runDir: string;
+  specs: SpecRegistry;
+  builder: ImageBuilder;
+}
+
+async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneContext): Promise<{ result: InstanceResult; reused: boolean }> {
+  const id = instance.instance_id;
+  const outDir = path.join(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
+  const reportPath = path.join(outDir, 'report.json');
+  const log = new InstanceLog(path.join(outDir, 'harness.log'));
+  const started = Date.now();
+  const base = {
+    instance_id: id,
+    model_name_or_path: prediction.model_name_or_path,
+    patch_is_None: prediction.model_patch === null,
+    patch_exists: (prediction.model_patch ?? '').trim() !== '',
+  };
+  let spec: TestSpec | undefined;
+  let key: ResultKey | undefined;
+  let images: InstanceResult['images'];
+  const timings: Record<string, number> = {};
+  try {
+    spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
+    const existingImage = await imageId(spec.instanceImage.tag);
+    const previous = ctx.force ? undefined : reusableResult(reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
+    if (previous) return { result: previous, reused: true };
+    log.info(`evaluating ${id} (${prediction.model_name_or_path}) with ${spec.specFile}`);
+    ctx.reporter?.onInstanceStart?.(id, 'image');
+    const t0 = Date.now();
+    const built = await ctx.builder.ensureInstanceImage(spec);
+    timings.image_s = (Date.now() - t0) / 1000;
+    images = { base: built.base, env: built.env, instance: built.instance };
+    key = { patch_hash: patchHash(prediction.model_patch), image_id: built.instance, spec_hash: spec.specHash };
+    ctx.reporter?.onInstanceStart?.(id, 'grading');
+    const graded = await gradePrediction(spec, prediction, built, { config: ctx.config, runId: ctx.runId, outDir, log });
+    Object.assign(timings, graded.timings);
+    return { result: finish(reportPath, { ...base, ...graded.verdict, timings, images, key }, started, log), reused: false };
+  } catch (err) {
+    log.info(`error ${errorCode(err)}: ${errorMessage(err)}`);
+    return { result: finish(reportPath, { ...base, ...errorVerdict(err), timings, images, key }, started, log), reused: false };
+  }
+}
+
+function finish(reportPath: string, result: Omit<InstanceResult, 'finished_at'>, started: number, log: InstanceLog): InstanceResult {
+  const full: InstanceResult = { ...result, timings: { ...result.timings, total_s: (Date.now() - started) / 1000 }, finished_at: new Date().toISOString() };
+  writeJsonAtomic(reportPath, toReportJson(full));
+  log.info(`result: ${full.resolution}${full.error ? ` (${full.error.code})` : ''}`);
+  return full;
+}
+
+/** A result from an earlier run of this run id, if the same patch, image and spec made it. */
+function reusableResult(reportPath: string, key: ResultKey): InstanceResult | undefined {
+  if (!existsSync(reportPath) || !key.image_id) return undefined;
+  try {
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Record<string, InstanceResult>;
+    const previous = Object.values(report)[0];
+    const same = previous?.key && previous.key.patch_hash === key.patch_hash && previous.key.image_id === key.image_id && previous.key.spec_hash === key.spec_hash;
+    return same ? previous : undefined;
+  } catch {
+    return undefined; // unreadable: redo it
+  }
+}
+
+function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[]): RunSummary[] {
+  const models = [...new Set([...req.predictions.values()].map((p) => p.model_name_or_path))];
+  const total = req.instances.map((i) => i.instance_id);
+  return models.map((model) => {
+    const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
+    const summary = summarize(req.runId, model, total, ids, results.filter((r) => r.model_name_or_path === model));
+    writeJsonAtomic(path.join(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
+    return summary;
+  });
+}

@@ -1,0 +1,61 @@
+import type { Instance } from './instance-schema.js';
+
+export interface Selection {
+  /** Exact ids; unknown ones are reported back, not silently dropped. */
+  ids?: string[];
+  /** A regular expression matched against instance ids. */
+  filter?: string;
+  /** Keep a random sample of this many, drawn with `seed` so a rerun draws the same. */
+  sample?: number;
+  seed?: number;
+}
+
+export interface Selected {
+  instances: Instance[];
+  unknownIds: string[];
+}
+
+export function selectInstances(all: Instance[], selection: Selection): Selected {
+  let instances = all;
+  let unknownIds: string[] = [];
+  if (selection.ids && selection.ids.length > 0) {
+    const wanted = new Set(selection.ids);
+    instances = instances.filter((i) => wanted.has(i.instance_id));
+    const found = new Set(instances.map((i) => i.instance_id));
+    unknownIds = selection.ids.filter((id) => !found.has(id));
+  }
+  if (selection.filter) {
+    const re = new RegExp(selection.filter);
+    instances = instances.filter((i) => re.test(i.instance_id));
+  }
+  if (selection.sample !== undefined && selection.sample < instances.length) {
+    instances = seededSample(instances, selection.sample, selection.seed ?? 0);
+  }
+  return { instances, unknownIds };
+}
+
+/** mulberry32: a small, well-known PRNG, so samples are the same on every machine. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A partial Fisher-Yates shuffle; the sample keeps the dataset's order. */
+function seededSample<T>(items: T[], count: number, seed: number): T[] {
+  const random = mulberry32(seed);
+  const indices = items.map((_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(random() * (indices.length - i));
+    [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
+  }
+  return indices
+    .slice(0, count)
+    .sort((a, b) => a - b)
+    .map((i) => items[i] as T);
+}

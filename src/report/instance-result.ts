@@ -1,0 +1,34 @@
+import type { Resolution, TestsStatus } from '../grading/grade.js';
+
+/** What produced a result: a rerun with the same key may reuse it, any change redoes it. */
+export interface ResultKey {
+  patch_hash: string;
+  image_id: string;
+  spec_hash: string;
+}
+
+/** One instance's verdict: SWE-bench's report fields, then ours. */
+export interface InstanceResult {
+  instance_id: string;
+  model_name_or_path: string;
+  patch_is_None: boolean;
+  patch_exists: boolean;
+  patch_successfully_applied: boolean;
+  resolved: boolean;
+  tests_status?: TestsStatus;
+  resolution: Resolution;
+  /** Why it is not graded normally: a stable error code and a readable message. */
+  error?: { code: string; message: string; log_path?: string };
+  patch_apply_method?: string;
+  test_exit_code?: number | null;
+  test_output_truncated?: boolean;
+  timings: Record<string, number>;
+  images?: { base: string; env: string; instance: string };
+  key?: ResultKey;
+  finished_at: string;
+}
+
+/** report.json as SWE-bench writes it: keyed by instance id. */
+export function toReportJson(result: InstanceResult): Record<string, InstanceResult> {
+  return { [result.instance_id]: result };
+}

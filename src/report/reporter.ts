@@ -1,0 +1,12 @@
+import type { InstanceResult } from './instance-result.js';
+import type { RunSummary } from './summary.js';
+
+/** Progress of a run, as lifecycle hooks; all optional. The CLI draws; the library never prints. */
+export interface Reporter {
+  onRunStart?(info: { runId: string; total: number }): void;
+  onInstanceStart?(instanceId: string, phase: 'image' | 'grading'): void;
+  onInstanceDone?(result: InstanceResult, info: { reused: boolean }): void;
+  onRunEnd?(summary: RunSummary): void;
+}
+
+export const silentReporter: Reporter = {};

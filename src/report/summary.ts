@@ -1,0 +1,68 @@
+import type { InstanceResult } from './instance-result.js';
+
+/** Error codes that are a verdict on the patch, not a failure to evaluate it. */
+const VERDICT_CODES = new Set(['PATCH_APPLY', 'TEST_LOG']);
+
+/** SWE-bench's run report counters and id lists, plus our resolution counts. */
+export interface RunSummary {
+  run_id: string;
+  model_name_or_path: string;
+  total_instances: number;
+  submitted_instances: number;
+  completed_instances: number;
+  resolved_instances: number;
+  unresolved_instances: number;
+  empty_patch_instances: number;
+  error_instances: number;
+  partial_instances: number;
+  submitted_ids: string[];
+  completed_ids: string[];
+  incomplete_ids: string[];
+  resolved_ids: string[];
+  unresolved_ids: string[];
+  empty_patch_ids: string[];
+  error_ids: string[];
+  partial_ids: string[];
+  errors_by_code: Record<string, number>;
+  schema_version: 2;
+}
+
+export function isEvaluationError(result: InstanceResult): boolean {
+  return result.error !== undefined && !VERDICT_CODES.has(result.error.code);
+}
+
+/**
+ * `total` are the selected dataset ids, `submitted` those with a prediction; results are
+ * what finished. An instance without a result is incomplete.
+ */
+export function summarize(runId: string, model: string, total: string[], submitted: string[], results: InstanceResult[]): RunSummary {
+  const byId = new Map(results.map((r) => [r.instance_id, r]));
+  const ids = (pick: (r: InstanceResult) => boolean) => results.filter(pick).map((r) => r.instance_id).sort();
+  const completed = ids((r) => !isEvaluationError(r));
+  const resolved = ids((r) => !isEvaluationError(r) && r.resolved);
+  const errors = ids(isEvaluationError);
+  const errorsByCode: Record<string, number> = {};
+  for (const r of results) if (r.error) errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
+  return {
+    run_id: runId,
+    model_name_or_path: model,
+    total_instances: total.length,
+    submitted_instances: submitted.length,
+    completed_instances: completed.length,
+    resolved_instances: resolved.length,
+    unresolved_instances: completed.length - resolved.length,
+    empty_patch_instances: ids((r) => !r.patch_exists).length,
+    error_instances: errors.length,
+    partial_instances: ids((r) => r.resolution === 'PARTIAL').length,
+    submitted_ids: [...submitted].sort(),
+    completed_ids: completed,
+    incomplete_ids: submitted.filter((id) => !byId.has(id)).sort(),
+    resolved_ids: resolved,
+    unresolved_ids: ids((r) => !isEvaluationError(r) && !r.resolved),
+    empty_patch_ids: ids((r) => !r.patch_exists),
+    error_ids: errors,
+    partial_ids: ids((r) => r.resolution === 'PARTIAL'),
+    errors_by_code: errorsByCode,
+    schema_version: 2,
+  };
+}

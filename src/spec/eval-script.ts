@@ -1,0 +1,53 @@
+import type { EnvSpec } from '../config/spec-schema.js';
+import { heredocDelimiter, shellQuote } from '../util/shell.js';
+import { patchFiles } from './patch-files.js';
+
+/** Lines the eval script prints around the test run; grading reads only what is between. */
+export const START_MARKER = '>>>>> Start Test Output';
+export const END_MARKER = '>>>>> End Test Output';
+export const TEST_PATCH_FAILED_MARKER = '>>>>> Test Patch Failed';
+/** Exit code of the eval script when the test patch did not apply (before any test ran). */
+export const TEST_PATCH_FAILED_EXIT = 97;
+
+export const TESTBED = '/testbed';
+
+function envExports(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+}
+
+/**
+ * The script run in a fresh container after the model patch is applied, as SWE-bench's
+ * eval.sh: reset the files the test patch touches, apply it, run the tests between markers,
+ * and exit with the test command's own exit code (which grading checks against the log).
+ */
+export function makeEvalScript(opts: { baseCommit: string; testPatch: string; env: EnvSpec; testCommand: string }): string {
+  const { modified, added } = patchFiles(opts.testPatch);
+  const resetTracked = modified.length > 0 ? `git checkout ${opts.baseCommit} -- ${modified.map(shellQuote).join(' ')}` : ':';
+  // A model patch may have created a file the test patch creates; remove it so the test patch applies.
+  const removeAdded = added.length > 0 ? `rm -rf -- ${added.map(shellQuote).join(' ')}` : ':';
+  const delimiter = heredocDelimiter(opts.testPatch);
+  return [
+    '#!/bin/bash',
+    'set -uo pipefail',
+    `cd ${TESTBED}`,
+    ...envExports(opts.env.env),
+    ...opts.env.eval_commands,
+    'git config --global --add safe.directory /testbed >/dev/null 2>&1 || true',
+    `${resetTracked} >/dev/null 2>&1 || true`,
+    removeAdded,
+    `if ! git apply --verbose - <<'${delimiter}'`,
+    opts.testPatch.endsWith('\n') ? opts.testPatch.slice(0, -1) : opts.testPatch,
+    delimiter,
+    'then',
+    `  echo '${TEST_PATCH_FAILED_MARKER}'`,
+    `  exit ${TEST_PATCH_FAILED_EXIT}`,
+    'fi',
+    `echo '${START_MARKER}'`,
+    `${opts.testCommand} </dev/null`,
+    'rc=$?',
+    `echo '${END_MARKER}'`,
+    `${resetTracked} >/dev/null 2>&1 || true`,
+    'exit $rc',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HarnessConfig } from '../config/harness-config.js';
+import { PROJECT_ROOT } from '../config/harness-config.js';
+import type { EnvSpec } from '../config/spec-schema.js';
+import type { ResolvedSpec } from '../config/spec-registry.js';
+import { HarnessError } from '../errors.js';
+import type { Instance } from '../instance/instance-schema.js';
+import { contentHash } from '../util/hash.js';
+import { shellQuote } from '../util/shell.js';
+import { makeEvalScript, TESTBED } from './eval-script.js';
+import { testDirectives } from './patch-files.js';
+
+/** One image to build: its Dockerfile, build args, and the tag that is its content hash. */
+export interface ImageRecipe {
+  kind: 'base' | 'env' | 'instance';
+  tag: string;
+  hash: string;
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  /** The image this one is built FROM (a recipe of ours, or an outside image). */
+  parent: ImageRecipe | { kind: 'os'; tag: string };
+}
+
+/** Everything needed to build, run and grade one instance: pure data from instance + spec. */
+export interface TestSpec {
+  instanceId: string;
+  repo: string;
+  version: string;
+  baseCommit: string;
+  specFile: string;
+  env: EnvSpec;
+  base: ImageRecipe;
+  envImage: ImageRecipe;
+  instanceImage: ImageRecipe;
+  testFiles: string[];
+  failToPass: string[];
+  passToPass: string[];
+  testCommand: string;
+  evalScript: string;
+  logParser: string;
+  testTimeoutSeconds: number;
+  /** Hash of everything in the spec that changes a verdict (images, eval script, parser). */
+  specHash: string;
+}
+
+function baseRecipe(env: EnvSpec, config: HarnessConfig, specFile: string): ImageRecipe {
+  const registry = config.images.source === 'registry';
+  const template = path.join(PROJECT_ROOT, 'images/base', `${env.base}${registry ? '.registry' : ''}.Dockerfile`);
+  if (!existsSync(template)) {
+    throw new HarnessError('SPEC_INVALID', `no base image template ${template}`, { file: specFile, field: 'base' });
+  }
+  const dockerfile = readFileSync(template, 'utf8');
+  const buildArgs: Record<string, string> = registry ? {} : { OS_IMAGE: config.images.os_image };
+  if (env.language_version) buildArgs.LANGUAGE_VERSION = env.language_version;
+  const parent = { kind: 'os' as const, tag: registry ? 'registry' : config.images.os_image };
+  const hash = contentHash({ dockerfile, buildArgs, parent: parent.tag });
+  return { kind: 'base', tag: `swe-harness/base:${env.base}-${hash}`, hash, dockerfile, buildArgs, parent };
+}
+
+const LANGUAGE_INSTALLERS: Record<string, (pkgs: string) => string> = {
+  python: (pkgs) => `python3 -m pip install --no-cache-dir ${pkgs}`,
+  node: (pkgs) => `npm install -g ${pkgs}`,
+  go: (pkgs) => `for p in ${pkgs}; do go install "$p"; done`,
+};
+
+function runSteps(steps: string[]): string[] {
+  return steps.map((step) => `RUN ${step.includes('\n') ? `bash -euo pipefail -c ${shellQuote(step)}` : step}`);
+}
+
+function envLines(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}`);
+}
+
+function envRecipe(env: EnvSpec, base: ImageRecipe, specFile: string): ImageRecipe {
+  const lines = [`FROM ${base.tag}`, 'SHELL ["/bin/bash", "-c"]', ...envLines(env.env)];
+  if (env.system_packages.length > 0) {
+    lines.push(
+      'RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
+        `${env.system_packages.map(shellQuote).join(' ')} && rm -rf /var/lib/apt/lists/*`,
+    );
+  }
+  if (env.language_packages.length > 0) {
+    const installer = LANGUAGE_INSTALLERS[env.base];
+    if (!installer) {
+      throw new HarnessError('SPEC_INVALID', `language_packages has no installer for base ${env.base}`, { file: specFile, field: 'language_packages' });
+    }
+    lines.push(`RUN ${installer(env.language_packages.map(shellQuote).join(' '))}`);
+  }
+  lines.push(...runSteps(env.env_setup), 'RUN git config --global user.email harness@swe-harness.local && git config --global user.name swe-harness');
+  const dockerfile = `${lines.join('\n')}\n`;
+  const hash = contentHash({ dockerfile, parent: base.hash });
+  return { kind: 'env', tag: `swe-harness/env:${env.base}-${hash}`, hash, dockerfile, buildArgs: {}, parent: base };
+}
+
+/** Lower-case and Docker-safe, as tags allow. */
+function tagSafe(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9_.-]/g, '-').slice(0, 100);
+}
+
+function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe): ImageRecipe {
+  const lines = [
+    `FROM ${envImage.tag}`,
+    'SHELL ["/bin/bash", "-c"]',
+    // The repository at base_commit, with no history or refs after it (see repo/checkout.ts).
+    `COPY repo/ ${TESTBED}/`,
+    `WORKDIR ${TESTBED}`,
+    ...runSteps([...env.pre_install, ...env.install]),
+    // Files the install made (egg-info, build output) are not the agent's change: ignore them.
+    "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
+  ];
+  const dockerfile = `${lines.join('\n')}\n`;
+  const hash = contentHash({ dockerfile, parent: envImage.hash, repo: instance.repo, commit: instance.base_commit });
+  const tag = `swe-harness/instance:${tagSafe(instance.instance_id)}-${hash.slice(0, 12)}`;
+  return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: envImage };
+}
+
+export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config: HarnessConfig): TestSpec {
+  const { env, file } = resolved;
+  const base = baseRecipe(env, config, file);
+  const envImage = envRecipe(env, base, file);
+  const instanceImage = instanceRecipe(instance, env, envImage);
+  const testFiles = testDirectives(instance.test_patch);
+  const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map(shellQuote).join(' '));
+  const evalScript = makeEvalScript({ baseCommit: instance.base_commit, testPatch: instance.test_patch, env, testCommand });
+  return {
+    instanceId: instance.instance_id,
+    repo: instance.repo,
+    version: instance.version,
+    baseCommit: instance.base_commit,
+    specFile: file,
+    env,
+    base,
+    envImage,
+    instanceImage,
+    testFiles,
+    failToPass: instance.FAIL_TO_PASS,
+    passToPass: instance.PASS_TO_PASS,
+    testCommand,
+    evalScript,
+    logParser: env.log_parser,
+    testTimeoutSeconds: env.timeouts.test,
+    specHash: contentHash({
+      image: instanceImage.hash,
+      evalScript,
+      parser: env.log_parser,
+      timeout: env.timeouts.test,
+      tests: [instance.FAIL_TO_PASS, instance.PASS_TO_PASS],
+    }),
+  };
+}

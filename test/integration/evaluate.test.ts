@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import type { Prediction } from '../../src/instance/predictions.js';
+import { makePythonTask, SOURCE_FIXED, type PythonTask } from '../helpers/python-task.js';
+
+function predict(task: PythonTask, patch: string | null, model = 'm'): Map<string, Prediction> {
+  return new Map([[task.instance.instance_id, { instance_id: task.instance.instance_id, model_name_or_path: model, model_patch: patch }]]);
+}
+
+async function evaluate(task: PythonTask, patch: string | null, runId: string, model = 'm') {
+  const outcome = await runEvaluation({ config: task.config, runId, instances: [task.instance], predictions: predict(task, patch, model), concurrency: 1 });
+  return { result: outcome.results[0]!, summary: outcome.summaries[0]!, runDir: outcome.runDir };
+}
+
+async function leftoverContainers(runId: string): Promise<number> {
+  const list = await new Docker().listContainers({ all: true, filters: JSON.stringify({ label: [`swe-harness.run=${runId}`] }) });
+  return list.length;
+}
+
+describe('evaluate (real Docker, a real repo made in the test)', () => {
+  let task: PythonTask;
+  beforeAll(() => {
+    task = makePythonTask();
+  });
+
+  it('resolves the gold patch and writes SWE-bench-shaped reports', async () => {
+    const { result, summary, runDir } = await evaluate(task, task.instance.patch, 'test-gold');
+    expect(result.error).toBeUndefined();
+    expect(result.resolved).toBe(true);
+    expect(result.resolution).toBe('FULL');
+    expect(result.tests_status?.FAIL_TO_PASS).toEqual({ success: ['tests/test_calc.py::test_add'], failure: [] });
+    expect(result.tests_status?.PASS_TO_PASS).toEqual({ success: ['tests/test_calc.py::test_mul'], failure: [] });
+    expect(summary).toMatchObject({ total_instances: 1, submitted_instances: 1, completed_instances: 1, resolved_instances: 1, error_instances: 0 });
+    const dir = path.join(runDir, 'm', task.instance.instance_id);
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(report[task.instance.instance_id]).toMatchObject({ patch_is_None: false, patch_exists: true, patch_successfully_applied: true, resolved: true });
+    expect(readFileSync(path.join(dir, 'test_output.txt'), 'utf8')).toContain('PASSED tests/test_calc.py::test_add');
+    expect(readFileSync(path.join(dir, 'eval.sh'), 'utf8')).toContain('>>>>> Start Test Output');
+    expect(readFileSync(path.join(dir, 'patch.diff'), 'utf8')).toBe(task.instance.patch);
+    expect(await leftoverContainers('test-gold')).toBe(0);
+  });
+
+  it('does not resolve the empty patch: FAIL_TO_PASS fails, PASS_TO_PASS still passes', async () => {
+    const { result, summary } = await evaluate(task, '', 'test-empty');
+    expect(result.resolved).toBe(false);
+    expect(result.patch_exists).toBe(false);
+    expect(result.tests_status?.FAIL_TO_PASS.failure).toEqual(['tests/test_calc.py::test_add']);
+    expect(result.tests_status?.PASS_TO_PASS.success).toEqual(['tests/test_calc.py::test_mul']);
+    expect(summary).toMatchObject({ empty_patch_instances: 1, resolved_instances: 0 });
+  });
+
+  it('records a patch that applies in no way as PATCH_APPLY, unresolved, not as an error', async () => {
+    const bad = task.instance.patch.replace('return a - b', 'return a - b - c - d');
+    const { result, summary } = await evaluate(task, bad, 'test-badpatch');
+    expect(result.patch_successfully_applied).toBe(false);
+    expect(result.error?.code).toBe('PATCH_APPLY');
+    expect(summary).toMatchObject({ completed_instances: 1, unresolved_instances: 1, error_instances: 0 });
+  });
+
+  it('is not fooled by a patch that prints PASSED lines for the failing test', async () => {
+    const spoof = task.patchWith(SOURCE_FIXED.replace('    return a + b', "    print('\\nPASSED tests/test_calc.py::test_add')\n    return a * b"));
+    const { result } = await evaluate(task, spoof, 'test-spoof');
+    expect(result.patch_successfully_applied).toBe(true);
+    expect(result.resolved).toBe(false);
+    expect(result.tests_status?.FAIL_TO_PASS.failure).toEqual(['tests/test_calc.py::test_add']);
+  });
+
+  it('reuses a result made by the same patch, image and spec, and redoes it when the patch changes', async () => {
+    const first = await evaluate(task, task.instance.patch, 'test-resume');
+    const again = await evaluate(task, task.instance.patch, 'test-resume');
+    expect(again.result.finished_at).toBe(first.result.finished_at);
+    const changed = await evaluate(task, '', 'test-resume');
+    expect(changed.result.finished_at).not.toBe(first.result.finished_at);
+    expect(changed.result.resolved).toBe(false);
+  });
+
+  it('kills tests that run over the timeout and removes the container', async () => {
+    const slow = makePythonTask({ testTimeout: 3 });
+    const hang = slow.patchWith(SOURCE_FIXED.replace('    return a + b', '    import time; time.sleep(600)\n    return a + b'));
+    const { result } = await evaluate(slow, hang, 'test-timeout');
+    expect(result.error?.code).toBe('TEST_TIMEOUT');
+    expect(result.resolved).toBe(false);
+    expect(await leftoverContainers('test-timeout')).toBe(0);
+  });
+});
