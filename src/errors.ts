@@ -25,6 +25,14 @@ export type ErrorCode =
   | 'TEST_TIMEOUT'
   | 'TEST_LOG'
   | 'PARSER_UNKNOWN'
+  | 'SANDBOX'
+  | 'SESSION_GONE'
+  | 'TOOL_ARGS'
+  | 'MODEL_AUTH'
+  | 'MODEL_RATE_LIMIT'
+  | 'MODEL_SERVER'
+  | 'MODEL_FORMAT'
+  | 'MODEL_ERROR'
   | 'USAGE';
 
 export class HarnessError extends Error {

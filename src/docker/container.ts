@@ -36,6 +36,36 @@ export interface ExecResult {
   durationMs: number;
 }
 
+function streamEnded(stream: NodeJS.ReadableStream & { destroy(): void }, timedOut: () => boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', (err) => (timedOut() ? resolve() : reject(err)));
+  });
+}
+
+/**
+ * The exec's stream stays open while any process holds its stdout, such as a daemon a test
+ * left behind; the command itself has ended when the exec stops running. Then the output
+ * still in flight gets a moment to arrive before the stream is cut.
+ */
+async function processExited(exec: Docker.Exec, stream: { destroy(): void; readableEnded?: boolean }): Promise<void> {
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    await sleep(delay);
+    if (stream.readableEnded) return;
+    const info = await exec.inspect().catch(() => undefined);
+    if (info && !info.Running) {
+      await sleep(200);
+      stream.destroy();
+      return;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /**
  * A running container that is removed when disposed (`await using`), whatever happened.
  * It idles on `sleep infinity`; work runs in it through exec.
@@ -108,11 +138,7 @@ export class RunningContainer implements AsyncDisposable {
       stream.destroy();
     }, opts.timeoutMs);
     try {
-      await new Promise<void>((resolve, reject) => {
-        stream.on('end', resolve);
-        stream.on('close', resolve);
-        stream.on('error', (err) => (timedOut ? resolve() : reject(err)));
-      });
+      await Promise.race([streamEnded(stream, () => timedOut), processExited(exec, stream)]);
     } finally {
       clearTimeout(timer);
     }

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
 import type { Prediction } from '../../src/instance/predictions.js';
-import { makePythonTask, SOURCE_FIXED, type PythonTask } from '../helpers/python-task.js';
+import { makePythonTask, SOURCE_FIXED, SPEC_YAML, type PythonTask } from '../helpers/python-task.js';
 
 function predict(task: PythonTask, patch: string | null, model = 'm'): Map<string, Prediction> {
   return new Map([[task.instance.instance_id, { instance_id: task.instance.instance_id, model_name_or_path: model, model_patch: patch }]]);
@@ -84,5 +84,27 @@ describe('evaluate (real Docker, a real repo made in the test)', () => {
     expect(result.error?.code).toBe('TEST_TIMEOUT');
     expect(result.resolved).toBe(false);
     expect(await leftoverContainers('test-timeout')).toBe(0);
+  });
+});
+
+describe('a batch with broken instances goes on', () => {
+  it('records a failed build with its log, an unknown repo with the spec file to write, and grades the rest', async () => {
+    const task = makePythonTask();
+    const specDir = task.config.spec_dirs[0]!;
+    writeFileSync(path.join(specDir, 'test__broken.yaml'), SPEC_YAML.replace('repo: test/calc', 'repo: test/broken').replace('log_parser: pytest', 'log_parser: pytest\n    install: ["echo about to fail; exit 3"]'));
+    const broken = { ...task.instance, instance_id: 'test__broken-1', repo: 'test/broken' };
+    const unknown = { ...task.instance, instance_id: 'nobody__nothing-1', repo: 'nobody/nothing' };
+    const instances = [broken, unknown, task.instance];
+    const predictions = new Map(instances.map((i) => [i.instance_id, { instance_id: i.instance_id, model_name_or_path: 'gold', model_patch: i.patch }]));
+    const outcome = await runEvaluation({ config: task.config, runId: 'test-batch', instances, predictions, concurrency: 2 });
+    const byId = new Map(outcome.results.map((r) => [r.instance_id, r]));
+
+    const build = byId.get('test__broken-1')!;
+    expect(build.error?.code).toBe('IMAGE_BUILD');
+    expect(readFileSync(build.error!.log_path!, 'utf8')).toContain('about to fail');
+    expect(byId.get('nobody__nothing-1')?.error).toMatchObject({ code: 'SPEC_NOT_FOUND' });
+    expect(byId.get('nobody__nothing-1')?.error?.message).toContain(path.join(specDir, 'nobody__nothing.yaml'));
+    expect(byId.get(task.instance.instance_id)?.resolved).toBe(true);
+    expect(outcome.summaries[0]).toMatchObject({ submitted_instances: 3, completed_instances: 1, resolved_instances: 1, error_instances: 2 });
   });
 });
