@@ -1,10 +1,22 @@
 import type { ExecResult } from '../docker/container.js';
 
 export const PATCH_PATH = '/tmp/swe-harness/patch.diff';
+export const EVAL_PATH = '/tmp/swe-harness/eval.sh';
+const APPLY_FAILED_MARKER = '>>>>> Patch Apply Failed';
+const APPLY_FAILED_EXIT = 96;
 
-/** SWE-bench's fallback chain: strict first, then more lenient ways. */
-export const APPLY_COMMANDS: Array<{ method: string; command: string }> = [
-  { method: 'git apply', command: `git apply --verbose ${PATCH_PATH}` },
+/**
+ * The common case in one exec: strict `git apply`, then eval.sh. Nothing of the patch has
+ * run before the apply, so its failure marker cannot be spoofed.
+ */
+export const STRICT_APPLY_THEN_EVAL = `git apply --verbose ${PATCH_PATH} || { echo '${APPLY_FAILED_MARKER}'; exit ${APPLY_FAILED_EXIT}; }; exec bash ${EVAL_PATH}`;
+
+export function strictApplyFailed(result: ExecResult): boolean {
+  return result.exitCode === APPLY_FAILED_EXIT && result.output.includes(APPLY_FAILED_MARKER) && !result.output.includes('>>>>> Start Test Output');
+}
+
+/** SWE-bench's fallback chain after strict `git apply` failed: more lenient ways. */
+export const FALLBACK_COMMANDS: Array<{ method: string; command: string }> = [
   { method: 'git apply --reject', command: `git apply --verbose --reject ${PATCH_PATH}` },
   { method: 'patch --fuzz=5', command: `patch --batch --fuzz=5 -p1 -i ${PATCH_PATH}` },
 ];
@@ -18,13 +30,13 @@ export interface ApplyOutcome {
 }
 
 /**
- * Applies the patch at PATCH_PATH with each method in turn, resetting the tree between
- * attempts so a half-applied try never leaks into the next.
+ * Tries each fallback in turn, resetting the tree before every attempt so a half-applied
+ * try (git apply --reject leaves the hunks that fit) never leaks into the next.
  */
-export async function applyPatch(exec: (cmd: string) => Promise<ExecResult>): Promise<ApplyOutcome> {
+export async function applyWithFallbacks(exec: (cmd: string) => Promise<ExecResult>): Promise<ApplyOutcome> {
   const log: string[] = [];
-  for (const [i, attempt] of APPLY_COMMANDS.entries()) {
-    if (i > 0) await exec(RESET);
+  for (const attempt of FALLBACK_COMMANDS) {
+    await exec(RESET);
     const result = await exec(attempt.command);
     log.push(`$ ${attempt.command}\n${result.output}(exit ${result.exitCode})`);
     if (result.exitCode === 0) return { applied: true, method: attempt.method, log: log.join('\n') };

@@ -13,7 +13,7 @@ import type { InstanceResult } from '../report/instance-result.js';
 import { TESTBED } from '../spec/eval-script.js';
 import type { TestSpec } from '../spec/test-spec.js';
 import type { InstanceLog } from '../util/instance-log.js';
-import { applyPatch, PATCH_PATH } from './apply-patch.js';
+import { applyWithFallbacks, EVAL_PATH, STRICT_APPLY_THEN_EVAL, strictApplyFailed } from './apply-patch.js';
 
 export interface GradingContext {
   config: HarnessConfig;
@@ -50,22 +50,22 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   await container.putFiles({ 'swe-harness/patch.diff': patch, 'swe-harness/eval.sh': spec.evalScript }, '/tmp');
 
   const t1 = Date.now();
-  let method: string | undefined;
-  if (patch.trim() !== '') {
-    const outcome = await applyPatch(exec);
-    ctx.log.info(`patch apply:\n${outcome.log}`);
+  const evalTimeout = spec.testTimeoutSeconds * 1000;
+  let method = patch.trim() === '' ? undefined : 'git apply';
+  let run = await exec(method ? STRICT_APPLY_THEN_EVAL : `bash ${EVAL_PATH}`, evalTimeout);
+  if (method && strictApplyFailed(run)) {
+    const outcome = await applyWithFallbacks(exec);
+    ctx.log.info(`strict git apply failed:\n${run.output}\nfallbacks:\n${outcome.log}`);
     if (!outcome.applied) {
-      return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: 'PATCH_APPLY', message: 'the patch did not apply with git apply, git apply --reject or patch --fuzz=5' } }, timings };
+      const message = 'the patch did not apply with git apply, git apply --reject or patch --fuzz=5';
+      return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: 'PATCH_APPLY', message } }, timings };
     }
     method = outcome.method;
+    run = await exec(`bash ${EVAL_PATH}`, evalTimeout);
   }
-  timings.patch_apply_s = (Date.now() - t1) / 1000;
-
-  const t2 = Date.now();
-  const run = await exec(`bash /tmp/swe-harness/eval.sh`, spec.testTimeoutSeconds * 1000);
-  timings.tests_s = (Date.now() - t2) / 1000;
+  timings.eval_s = (Date.now() - t1) / 1000;
   writeFileSync(path.join(ctx.outDir, 'test_output.txt'), run.output);
-  ctx.log.info(`eval.sh exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${timings.tests_s}s; ${PATCH_PATH}`);
+  ctx.log.info(`eval exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${timings.eval_s}s, patch applied with ${method ?? '(no patch)'}`);
   const base = { patch_successfully_applied: true, patch_apply_method: method, test_exit_code: run.exitCode, test_output_truncated: run.truncated };
   if (run.timedOut) {
     return { verdict: { ...NOT_RESOLVED, ...base, error: { code: 'TEST_TIMEOUT', message: `the tests ran over ${spec.testTimeoutSeconds} s and were killed` } }, timings };

@@ -36,7 +36,7 @@ describe('evaluate (real Docker, a real repo made in the test)', () => {
     expect(summary).toMatchObject({ total_instances: 1, submitted_instances: 1, completed_instances: 1, resolved_instances: 1, error_instances: 0 });
     const dir = path.join(runDir, 'm', task.instance.instance_id);
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
-    expect(report[task.instance.instance_id]).toMatchObject({ patch_is_None: false, patch_exists: true, patch_successfully_applied: true, resolved: true });
+    expect(report[task.instance.instance_id]).toMatchObject({ patch_is_None: false, patch_exists: true, patch_successfully_applied: true, resolved: true, patch_apply_method: 'git apply' });
     expect(readFileSync(path.join(dir, 'test_output.txt'), 'utf8')).toContain('PASSED tests/test_calc.py::test_add');
     expect(readFileSync(path.join(dir, 'eval.sh'), 'utf8')).toContain('>>>>> Start Test Output');
     expect(readFileSync(path.join(dir, 'patch.diff'), 'utf8')).toBe(task.instance.patch);
@@ -58,6 +58,14 @@ describe('evaluate (real Docker, a real repo made in the test)', () => {
     expect(result.patch_successfully_applied).toBe(false);
     expect(result.error?.code).toBe('PATCH_APPLY');
     expect(summary).toMatchObject({ completed_instances: 1, unresolved_instances: 1, error_instances: 0 });
+  });
+
+  it('falls back to patch --fuzz when strict git apply fails, and still resolves', async () => {
+    const fuzzy = task.instance.patch.replace(' def mul(a, b):', ' def mul(x, y):');
+    expect(fuzzy).not.toBe(task.instance.patch);
+    const { result } = await evaluate(task, fuzzy, 'test-fuzz');
+    expect(result.patch_apply_method).toBe('patch --fuzz=5');
+    expect(result.resolved).toBe(true);
   });
 
   it('is not fooled by a patch that prints PASSED lines for the failing test', async () => {

@@ -1,0 +1,84 @@
+import { HarnessError } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
+import { type JsonRequest, postJson } from './http.js';
+import { costOf, type ModelPrice } from './pricing.js';
+import type { AssistantMessage, ModelResponse, SamplingParams, Usage } from './types.js';
+
+/** What both HTTP providers are built from. */
+export interface HttpProviderOptions {
+  model: string;
+  /** The API's root; each provider has its own default. */
+  baseUrl?: string;
+  /** The key itself; null sends none (local servers, or gateways that add their own). */
+  apiKey: string | null;
+  sampling?: SamplingParams;
+  retry?: Partial<RetryPolicy>;
+  /** The model's price; without one, responses say `priced: false`. */
+  price?: ModelPrice;
+}
+
+/** A provider's reading of a successful answer. */
+export interface ParsedAnswer {
+  message: AssistantMessage;
+  usage: Usage;
+  stopReason: string;
+}
+
+/**
+ * The key named by `envName`, read once. Null means "send no key" and is what a config says
+ * for a local server; a named but unset variable is an error now rather than a 401 later.
+ */
+export function resolveApiKey(envName: string | null, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (envName === null) return null;
+  const key = env[envName]?.trim();
+  if (!key) {
+    throw new HarnessError(
+      'MODEL_AUTH',
+      `environment variable ${envName} (the API key) is not set; set it, or set api_key_env: null for a server that needs no key`,
+    );
+  }
+  return key;
+}
+
+export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_RETRY_POLICY, ...defined };
+}
+
+/** Joins a base URL and a path whether or not the base ends in a slash. */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/**
+ * One query over HTTP: POST with retries, then the provider's parser, then the cost. A parser
+ * throws MODEL_FORMAT for an answer it cannot read.
+ */
+export async function queryOverHttp(
+  request: JsonRequest,
+  policy: RetryPolicy,
+  parse: (json: unknown) => ParsedAnswer,
+  price: ModelPrice | undefined,
+  signal?: AbortSignal,
+): Promise<ModelResponse> {
+  const started = performance.now();
+  const reply = await postJson(request, policy, signal);
+  const answer = parse(reply.json);
+  const { costUsd, priced } = costOf(answer.usage, price);
+  return {
+    ...answer,
+    costUsd,
+    priced,
+    latencyMs: Math.round(performance.now() - started),
+    attempts: reply.attempts,
+  };
+}
+
+export function formatError(provider: string, what: string): HarnessError {
+  return new HarnessError('MODEL_FORMAT', `${provider}: malformed answer: ${what}`);
+}
+
+/** A non-negative integer count, 0 when the server left it out (some local servers do). */
+export function tokenCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
