@@ -51,13 +51,13 @@ async function list(): Promise<number> {
 }
 
 /**
- * Removes instance images (the largest and most numerous layer); with --all, env and base
- * images too. Images in use by a container are skipped.
+ * Removes instance images (the largest and most numerous layer) and any of ours that lost
+ * their tag to a rebuild; with --all, env and base images too. Images in use are kept.
  */
 async function prune(values: Record<string, unknown>): Promise<number> {
   loadHarnessConfig(values.config as string | undefined);
   const kinds = values.all === true ? ['instance', 'env', 'base'] : ['instance'];
-  const images = (await listManagedImages()).filter((img) => kinds.includes(img.kind));
+  const images = (await listManagedImages()).filter((img) => kinds.includes(img.kind) || img.tags.length === 0);
   let removed = 0;
   for (const img of images) {
     try {
