@@ -37,7 +37,7 @@ function visit(node: Node, scope: Scope, out: SymbolDef[], lines: string[]): voi
     const wrapped = child.type === 'export_statement' || child.type === 'ambient_declaration';
     const decl = wrapped ? (child.childForFieldName('declaration') ?? child.firstNamedChild) : child;
     if (decl && declare(decl, child, scope, out, lines)) continue;
-    const inFunction = scope.inFunction || FUNCTION_VALUES.has(child.type);
+    const inFunction = scope.inFunction || FUNCTION_VALUES.has(child.type) || METHODS.has(child.type);
     visit(child, { ...scope, inFunction }, out, lines);
   }
 }

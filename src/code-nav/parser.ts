@@ -20,14 +20,25 @@ let parserPromise: Promise<Parser> | undefined;
 const grammars = new Map<Language, Promise<Grammar>>();
 
 function sharedParser(): Promise<Parser> {
-  parserPromise ??= Parser.init().then(() => new Parser());
+  parserPromise ??= Parser.init().then(
+    () => new Parser(),
+    (err: unknown) => {
+      parserPromise = undefined; // let a later call retry rather than cache the failure
+      throw new Error('cannot start the tree-sitter wasm runtime', { cause: err });
+    },
+  );
   return parserPromise;
 }
 
 function grammar(language: Language): Promise<Grammar> {
   let loaded = grammars.get(language);
   if (!loaded) {
-    loaded = sharedParser().then(() => loadGrammar(language));
+    loaded = sharedParser()
+      .then(() => loadGrammar(language))
+      .catch((err: unknown) => {
+        grammars.delete(language); // let a later call retry rather than cache the failure
+        throw err;
+      });
     grammars.set(language, loaded);
   }
   return loaded;
@@ -38,7 +49,6 @@ async function loadGrammar(language: Language): Promise<Grammar> {
   try {
     return await Grammar.load(file);
   } catch (err) {
-    grammars.delete(language); // let a later call retry rather than cache the failure
     throw new Error(`cannot load the ${language} grammar from ${file}`, { cause: err });
   }
 }
