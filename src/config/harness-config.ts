@@ -24,6 +24,14 @@ export const harnessConfigSchema = z
     repo_cache: z.string().min(1),
     repos: z.record(z.string(), z.string()),
     run: z.object({ root: z.string().min(1), concurrency: z.number().int().positive() }).strict(),
+    state_dir: z.string().min(1),
+    agent: z
+      .object({
+        network: z.boolean(),
+        command_timeout: z.number().positive(),
+        output_cap_bytes: z.number().int().positive(),
+      })
+      .strict(),
     sandbox: z
       .object({
         memory_mb: z.number().int().positive(),

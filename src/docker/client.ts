@@ -9,6 +9,7 @@ export const LABELS = {
   hash: `${LABEL_PREFIX}.hash`,
   instance: `${LABEL_PREFIX}.instance`,
   run: `${LABEL_PREFIX}.run`,
+  session: `${LABEL_PREFIX}.session`,
 } as const;
 
 let shared: Docker | undefined;

@@ -73,7 +73,7 @@ function sleep(ms: number): Promise<void> {
 export class RunningContainer implements AsyncDisposable {
   private constructor(
     readonly container: Docker.Container,
-    private readonly docker: Docker,
+    readonly docker: Docker,
   ) {}
 
   static async start(opts: ContainerOptions, docker = dockerClient()): Promise<RunningContainer> {
@@ -104,8 +104,40 @@ export class RunningContainer implements AsyncDisposable {
     return running;
   }
 
+  /** A container made earlier (by this process or one before it), by id. */
+  static attach(id: string, docker = dockerClient()): RunningContainer {
+    return new RunningContainer(docker.getContainer(id), docker);
+  }
+
   get id(): string {
     return this.container.id;
+  }
+
+  /** 'running' | 'paused' | 'exited' | ..., or undefined when the container no longer exists. */
+  async state(): Promise<string | undefined> {
+    try {
+      const info = await this.container.inspect();
+      return info.State.Paused ? 'paused' : info.State.Status;
+    } catch (cause) {
+      if ((cause as { statusCode?: number }).statusCode === 404) return undefined;
+      throw cause;
+    }
+  }
+
+  /** Freezes every process (cgroup freezer); unpause lets them go on where they were. */
+  async pause(): Promise<void> {
+    await this.container.pause();
+  }
+
+  async unpause(): Promise<void> {
+    await this.container.unpause();
+  }
+
+  /** Saves the container's filesystem as an image (processes are not saved); returns its id. */
+  async commit(repo: string, tag: string, labels: Record<string, string>): Promise<string> {
+    const changes = Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
+    const result = (await this.container.commit({ repo, tag, pause: true, changes })) as { Id: string };
+    return result.Id;
   }
 
   /** Writes files (path -> content) into `dir`, which must exist or be made by the archive. */

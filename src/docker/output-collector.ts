@@ -16,6 +16,12 @@ export class OutputCollector extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.append(chunk);
+    done();
+  }
+
+  /** The synchronous path, for callers that already hold the bytes. */
+  append(chunk: Buffer): void {
     const half = Math.floor(this.cap / 2);
     let rest = chunk;
     if (this.headBytes < half) {
@@ -25,7 +31,6 @@ export class OutputCollector extends Writable {
       rest = rest.subarray(take.length);
     }
     if (rest.length > 0) this.pushTail(rest, this.cap - half);
-    done();
   }
 
   private pushTail(chunk: Buffer, limit: number): void {

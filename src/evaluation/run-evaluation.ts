@@ -4,14 +4,14 @@ import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { imageId } from '../docker/images.js';
 import { errorCode, errorMessage } from '../errors.js';
-import { ImageBuilder } from '../images/image-builder.js';
+import type { ImageBuilder } from '../images/image-builder.js';
+import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { summarize, type RunSummary } from '../report/summary.js';
-import { resolveRepoSource } from '../repo/resolve-source.js';
 import { makeTestSpec, type TestSpec } from '../spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
@@ -50,15 +50,7 @@ export function patchHash(patch: string | null): string {
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
   const runDir = path.resolve(req.config.run.root, req.runId);
   const specs = new SpecRegistry(req.config.spec_dirs);
-  const sourceOf = new Map(req.instances.map((i) => [i.instance_id, i.repo_source]));
-  const builder = new ImageBuilder(req.config, (spec) =>
-    resolveRepoSource(spec.repo, {
-      configured: req.config.repos,
-      localDirs: req.repoDirs ?? [],
-      instanceSource: sourceOf.get(spec.instanceId),
-      specSource: specs.resolve(spec.repo, spec.version).repo.source,
-    }),
-  );
+  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
   const results = await runPool(submitted, req.concurrency, async (instance) => {

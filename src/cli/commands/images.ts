@@ -2,8 +2,7 @@ import { SpecRegistry } from '../../config/spec-registry.js';
 import { assertDockerAvailable } from '../../docker/client.js';
 import { listManagedImages, removeImage } from '../../docker/images.js';
 import { errorMessage, HarnessError } from '../../errors.js';
-import { ImageBuilder } from '../../images/image-builder.js';
-import { resolveRepoSource } from '../../repo/resolve-source.js';
+import { makeImageBuilder } from '../../images/instance-images.js';
 import { makeTestSpec } from '../../spec/test-spec.js';
 import { runPool } from '../../util/pool.js';
 import { loadHarnessConfig } from '../../config/harness-config.js';
@@ -23,10 +22,7 @@ async function build(values: Record<string, unknown>): Promise<number> {
   const selection = loadSelection(values);
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const specs = new SpecRegistry(selection.config.spec_dirs);
-  const sources = new Map(selection.instances.map((i) => [i.instance_id, i.repo_source]));
-  const builder = new ImageBuilder(selection.config, (spec) =>
-    resolveRepoSource(spec.repo, { configured: selection.config.repos, localDirs: selection.repoDirs, instanceSource: sources.get(spec.instanceId) }),
-  );
+  const builder = makeImageBuilder(selection.config, specs, selection.instances, selection.repoDirs);
   let failures = 0;
   await runPool(selection.instances, selection.concurrency, async (instance) => {
     try {

@@ -1,0 +1,51 @@
+/**
+ * What agent tools see of the machine they work on. Tools talk to this interface, never to
+ * Docker; the Docker implementation is in docker-sandbox.ts.
+ */
+export interface SandboxExecOptions {
+  /** Seconds before the command is killed (the sandbox itself lives on). */
+  timeoutSeconds?: number;
+  /** Working directory; default the repository root. */
+  cwd?: string;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Bytes of output kept (head and tail); default from config. */
+  outputCapBytes?: number;
+}
+
+export interface SandboxExecResult {
+  /** null when the command was killed by its timeout or the signal. */
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+export type SessionStatus = 'running' | 'paused' | 'stopped' | 'gone';
+
+export interface SnapshotInfo {
+  name: string;
+  image: string;
+  createdAt: string;
+}
+
+export interface Sandbox {
+  readonly sessionId: string;
+  /** The repository root inside the sandbox. */
+  readonly workdir: string;
+  exec(command: string, opts?: SandboxExecOptions): Promise<SandboxExecResult>;
+  /** A file's bytes, or null when there is no such file. Paths are relative to workdir or absolute. */
+  readFile(path: string): Promise<Buffer | null>;
+  writeFile(path: string, content: string | Buffer): Promise<void>;
+  /** The change so far: `git diff` against base_commit, binary-safe, untracked files included. */
+  diff(): Promise<string>;
+  status(): Promise<SessionStatus>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  snapshot(name?: string): Promise<SnapshotInfo>;
+  /** Replaces the session's container with one from the snapshot; the session id stays. */
+  restore(name: string): Promise<void>;
+  /** Removes the container (snapshots stay until cleanup). */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import type { HarnessConfig } from '../config/harness-config.js';
+import { SpecRegistry } from '../config/spec-registry.js';
+import { RunningContainer } from '../docker/container.js';
+import { makeImageBuilder } from '../images/instance-images.js';
+import type { Instance } from '../instance/instance-schema.js';
+import { TESTBED } from '../spec/eval-script.js';
+import { makeTestSpec } from '../spec/test-spec.js';
+import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
+import { SessionStore, type SessionState } from './session-store.js';
+
+export interface StartSessionOptions {
+  config: HarnessConfig;
+  instance: Instance;
+  runId: string;
+  repoDirs?: string[];
+}
+
+function defaults(config: HarnessConfig) {
+  return { commandTimeoutSeconds: config.agent.command_timeout, outputCapBytes: config.agent.output_cap_bytes };
+}
+
+/**
+ * A new session: the instance image (built if missing) in a container with grading's limits,
+ * and the agent's network setting. Its state is saved before it is returned.
+ */
+export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
+  const { config, instance } = opts;
+  const specs = new SpecRegistry(config.spec_dirs);
+  const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
+  const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
+  const { memory_mb: memoryMb, cpus, pids } = config.sandbox;
+  const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };
+  const container = await RunningContainer.start({
+    image: images.instance,
+    labels: sessionLabels(partial, 'session'),
+    limits: { memoryMb, cpus, pids, network: config.agent.network },
+  });
+  const state: SessionState = {
+    ...partial,
+    image: images.instance,
+    baseCommit: instance.base_commit,
+    workdir: TESTBED,
+    containerId: container.id,
+    limits: { memoryMb, cpus, pids, network: config.agent.network },
+    snapshots: [],
+    testCommand: spec.env.test_cmd,
+    logParser: spec.logParser,
+    createdAt: new Date().toISOString(),
+  };
+  const store = new SessionStore(config.state_dir);
+  store.save(state);
+  return new DockerSandbox(state, store, defaults(config));
+}
+
+/** The session again, from its state on disk: after a restart of the harness too. */
+export function attachSession(config: HarnessConfig, sessionId: string): DockerSandbox {
+  const store = new SessionStore(config.state_dir);
+  return new DockerSandbox(store.load(sessionId), store, defaults(config));
+}
+
+export function listSessions(config: HarnessConfig): SessionState[] {
+  return new SessionStore(config.state_dir).list();
+}
