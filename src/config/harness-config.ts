@@ -30,8 +30,20 @@ export const harnessConfigSchema = z
         network: z.boolean(),
         command_timeout: z.number().positive(),
         output_cap_bytes: z.number().int().positive(),
+        bash: z.boolean(),
+        limits: z
+          .object({
+            max_steps: z.number().int().positive(),
+            max_cost_usd: z.number().positive(),
+            max_tokens: z.number().int().positive(),
+            max_wall_seconds: z.number().positive(),
+            max_format_errors: z.number().int().positive(),
+          })
+          .strict(),
       })
       .strict(),
+    /** Validated by the model registry's own schema when a model agent runs. */
+    model: z.record(z.string(), z.unknown()).optional(),
     sandbox: z
       .object({
         memory_mb: z.number().int().positive(),

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HarnessConfig } from '../config/harness-config.js';
+import { errorMessage } from '../errors.js';
+import type { Instance } from '../instance/instance-schema.js';
+import type { ModelProvider } from '../model/types.js';
+import type { DockerSandbox } from '../sandbox/docker-sandbox.js';
+import { attachSession, startSession } from '../sandbox/sessions.js';
+import { runTool, type ToolContext, type ToolDefinition } from '../tools/tool.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { runAgentLoop, type AgentLimits, type ExitStatus, type Spent } from './loop.js';
+import { initialMessages } from './prompts.js';
+import { messagesAfter, readTrajectory, TrajectoryWriter, type Trajectory } from './trajectory.js';
+
+/** What one episode (an instance, one sample) left behind. */
+export interface EpisodeResult {
+  instance_id: string;
+  sample: number;
+  agent: string;
+  model: string;
+  exit_status: ExitStatus | 'agent_error';
+  message?: string;
+  patch: string;
+  steps: number;
+  cost_usd: number;
+  tokens: number;
+  wall_s: number;
+  session_id?: string;
+  sampling: Record<string, unknown>;
+  finished_at: string;
+}
+
+export interface EpisodeInput {
+  config: HarnessConfig;
+  instance: Instance;
+  runId: string;
+  sample: number;
+  outDir: string;
+  agentName: string;
+  /** Makes the policy; `playedSteps` answers were already played before a resume. */
+  makeModel: (playedSteps: number) => ModelProvider;
+  tools: ToolDefinition[];
+  limits: AgentLimits;
+  repoDirs?: string[];
+  signal: AbortSignal;
+}
+
+export const resultFile = (outDir: string) => path.join(outDir, 'result.json');
+const sessionFile = (outDir: string) => path.join(outDir, 'session.json');
+
+/**
+ * One episode, resumable: a finished one is returned as it was; an interrupted one attaches
+ * to its session (or, if that is gone, replays its recorded tool calls in a new one) and
+ * carries on from the last completed step.
+ */
+export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
+  if (existsSync(resultFile(input.outDir))) return JSON.parse(readFileSync(resultFile(input.outDir), 'utf8')) as EpisodeResult;
+  const trajectoryFile = path.join(input.outDir, 'trajectory.jsonl');
+  const recorded = readTrajectory(trajectoryFile);
+  const writer = new TrajectoryWriter(trajectoryFile);
+  const sandbox = await sessionFor(input, recorded);
+  const toolContext: ToolContext = {
+    sandbox,
+    task: { instanceId: input.instance.instance_id, testCommand: sandbox.info.testCommand, logParser: sandbox.info.logParser },
+    signal: input.signal,
+    outputCapBytes: input.config.agent.output_cap_bytes,
+  };
+  const model = input.makeModel(recorded.steps.length);
+  if (!recorded.header) {
+    writer.write({
+      type: 'header',
+      instance_id: input.instance.instance_id,
+      agent: input.agentName,
+      model: model.model,
+      sampling: { ...model.sampling },
+      limits: { ...input.limits },
+      messages: initialMessages(input.instance.problem_statement, sandbox.workdir),
+      started_at: new Date().toISOString(),
+    });
+  }
+  const messages = messagesAfter(readTrajectory(trajectoryFile));
+  const outcome = await runAgentLoop({ model, tools: input.tools, toolContext, messages, limits: input.limits, trajectory: writer, spent: spentSoFar(recorded) });
+  const patch = await sandbox.diff().catch(() => '');
+  writer.write({ type: 'end', exit_status: outcome.exitStatus, message: outcome.message, at: new Date().toISOString() });
+  const result = episodeResult(input, model, outcome.exitStatus, outcome.message, patch, outcome.spent, sandbox.sessionId);
+  if (outcome.exitStatus !== 'cancelled') {
+    writeJsonAtomic(resultFile(input.outDir), result);
+    await sandbox.destroy().catch(() => undefined);
+  } else {
+    sandbox.close();
+  }
+  return result;
+}
+
+function spentSoFar(t: Trajectory): Spent {
+  const steps = t.steps;
+  let formatErrors = 0;
+  for (const s of steps) formatErrors = s.notice ? formatErrors + 1 : 0;
+  return {
+    steps: steps.length,
+    costUsd: steps.reduce((sum, s) => sum + s.cost_usd, 0),
+    tokens: steps.reduce((sum, s) => sum + s.usage.inputTokens + s.usage.outputTokens, 0),
+    wallMs: steps.reduce((sum, s) => sum + (s.duration_ms ?? 0), 0),
+    formatErrors,
+  };
+}
+
+export function episodeResult(input: EpisodeInput, model: ModelProvider, status: EpisodeResult['exit_status'], message: string | undefined, patch: string, spent: Spent, sessionId?: string): EpisodeResult {
+  return {
+    instance_id: input.instance.instance_id,
+    sample: input.sample,
+    agent: input.agentName,
+    model: model.model,
+    exit_status: status,
+    message,
+    patch,
+    steps: spent.steps,
+    cost_usd: spent.costUsd,
+    tokens: spent.tokens,
+    wall_s: spent.wallMs / 1000,
+    session_id: sessionId,
+    sampling: { ...model.sampling },
+    finished_at: new Date().toISOString(),
+  };
+}
+
+/** The episode's session: the one it had if it is still there, else a new one brought to the same state. */
+async function sessionFor(input: EpisodeInput, recorded: Trajectory): Promise<DockerSandbox> {
+  if (existsSync(sessionFile(input.outDir))) {
+    const { sessionId } = JSON.parse(readFileSync(sessionFile(input.outDir), 'utf8')) as { sessionId: string };
+    try {
+      const sandbox = attachSession(input.config, sessionId);
+      if ((await sandbox.status()) === 'running') return sandbox;
+    } catch {
+      // gone: start again below
+    }
+  }
+  const sandbox = await startSession({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
+  writeJsonAtomic(sessionFile(input.outDir), { sessionId: sandbox.sessionId });
+  await replayToolCalls(sandbox, input, recorded);
+  return sandbox;
+}
+
+/** Brings a new session to where the recorded steps left the old one, without a model. */
+async function replayToolCalls(sandbox: DockerSandbox, input: EpisodeInput, recorded: Trajectory): Promise<void> {
+  const ctx: ToolContext = {
+    sandbox,
+    task: { instanceId: input.instance.instance_id, testCommand: sandbox.info.testCommand, logParser: sandbox.info.logParser },
+    signal: input.signal,
+    outputCapBytes: input.config.agent.output_cap_bytes,
+  };
+  for (const step of recorded.steps) {
+    for (const call of step.tool_calls) {
+      if (call.name === 'submit') continue;
+      await runTool(input.tools, call.name, call.arguments, ctx).catch((err: unknown) => {
+        throw new Error(`replaying ${call.name} of step ${step.step} failed: ${errorMessage(err)}`);
+      });
+    }
+  }
+}

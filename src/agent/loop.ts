@@ -1,0 +1,122 @@
+import type { ChatMessage, ModelProvider, ModelResponse } from '../model/types.js';
+import { runTool, toolSpecs, type ToolContext, type ToolDefinition } from '../tools/tool.js';
+import { NO_TOOL_CALL_NOTICE } from './prompts.js';
+import type { ToolCallRecord, TrajectoryStep, TrajectoryWriter } from './trajectory.js';
+
+export type ExitStatus =
+  | 'submitted'
+  | 'step_limit'
+  | 'cost_limit'
+  | 'token_limit'
+  | 'time_limit'
+  | 'format_error'
+  | 'model_error'
+  | 'sandbox_error'
+  | 'cancelled';
+
+export interface AgentLimits {
+  maxSteps: number;
+  maxCostUsd: number;
+  maxTokens: number;
+  maxWallSeconds: number;
+  /** Answers in a row that call no tool before the episode ends. */
+  maxFormatErrors: number;
+}
+
+/** What an episode has spent; carried over when a run resumes. */
+export interface Spent {
+  steps: number;
+  costUsd: number;
+  tokens: number;
+  wallMs: number;
+  formatErrors: number;
+}
+
+export interface LoopInput {
+  model: ModelProvider;
+  tools: ToolDefinition[];
+  toolContext: ToolContext;
+  messages: ChatMessage[];
+  limits: AgentLimits;
+  trajectory: TrajectoryWriter;
+  spent: Spent;
+}
+
+export interface LoopOutcome {
+  exitStatus: ExitStatus;
+  message?: string;
+  spent: Spent;
+}
+
+function limitReached(limits: AgentLimits, spent: Spent): ExitStatus | undefined {
+  if (spent.steps >= limits.maxSteps) return 'step_limit';
+  if (spent.costUsd >= limits.maxCostUsd) return 'cost_limit';
+  if (spent.tokens >= limits.maxTokens) return 'token_limit';
+  if (spent.wallMs >= limits.maxWallSeconds * 1000) return 'time_limit';
+  return undefined;
+}
+
+/** The agent loop: `step = execute(query())` until a tool submits or a limit is reached. */
+export async function runAgentLoop(input: LoopInput): Promise<LoopOutcome> {
+  const spent = { ...input.spent };
+  const signal = input.toolContext.signal;
+  for (;;) {
+    const limit = limitReached(input.limits, spent);
+    if (limit) return { exitStatus: limit, spent };
+    if (signal.aborted) return { exitStatus: 'cancelled', spent };
+    const started = Date.now();
+    let response: ModelResponse;
+    try {
+      response = await input.model.query(input.messages, toolSpecs(input.tools), { signal });
+    } catch (err) {
+      if (signal.aborted) return { exitStatus: 'cancelled', spent };
+      return { exitStatus: 'model_error', message: (err as Error).message, spent };
+    }
+    const executed = await execute(response, input).catch((err: unknown) => err);
+    if (executed instanceof Error) {
+      // runTool throws only when the run is cancelled or the sandbox itself failed.
+      return { exitStatus: signal.aborted ? 'cancelled' : 'sandbox_error', message: executed.message, spent };
+    }
+    const step = recordStep(input, response, executed as ToolCallRecord[], spent, Date.now() - started);
+    if (step.tool_calls.some((c) => c.submitted)) return { exitStatus: 'submitted', spent };
+    if (spent.formatErrors >= input.limits.maxFormatErrors) return { exitStatus: 'format_error', message: 'too many answers without a tool call', spent };
+  }
+}
+
+/** Runs the answer's tool calls in order and adds the answer and the observations to the history. */
+async function execute(response: ModelResponse, input: LoopInput): Promise<ToolCallRecord[]> {
+  const records: ToolCallRecord[] = [];
+  input.messages.push(response.message);
+  for (const call of response.message.toolCalls ?? []) {
+    const started = Date.now();
+    const result = await runTool(input.tools, call.name, call.arguments, input.toolContext);
+    records.push({ id: call.id, name: call.name, arguments: call.arguments, output: result.output, is_error: result.isError ?? false, submitted: result.submitted ?? false, duration_ms: Date.now() - started });
+    input.messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: result.output });
+    if (result.submitted) break;
+  }
+  return records;
+}
+
+function recordStep(input: LoopInput, response: ModelResponse, calls: ToolCallRecord[], spent: Spent, durationMs: number): TrajectoryStep {
+  const notice = calls.length === 0 ? NO_TOOL_CALL_NOTICE : undefined;
+  if (notice) input.messages.push({ role: 'user', content: notice });
+  spent.steps += 1;
+  spent.costUsd += response.costUsd;
+  spent.tokens += response.usage.inputTokens + response.usage.outputTokens;
+  spent.wallMs += durationMs;
+  spent.formatErrors = notice ? spent.formatErrors + 1 : 0;
+  const step: TrajectoryStep = {
+    type: 'step',
+    step: spent.steps,
+    assistant: response.message,
+    tool_calls: calls,
+    notice,
+    usage: response.usage,
+    cost_usd: response.costUsd,
+    model_latency_ms: response.latencyMs,
+    duration_ms: durationMs,
+    at: new Date().toISOString(),
+  };
+  input.trajectory.write(step);
+  return step;
+}

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { HarnessConfig } from '../config/harness-config.js';
+import { errorMessage } from '../errors.js';
+import { runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
+import type { Instance } from '../instance/instance-schema.js';
+import type { Prediction } from '../instance/predictions.js';
+import type { Reporter } from '../report/reporter.js';
+import { makeToolset } from '../tools/toolset.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { runPool } from '../util/pool.js';
+import { agentLabel, policyFor, type AgentChoice } from './agent-factory.js';
+import { runCommandEpisode } from './command-agent.js';
+import { runEpisode, type EpisodeResult } from './episode.js';
+import type { AgentLimits } from './loop.js';
+import { passAtK, type PassAtK } from './pass-at-k.js';
+
+export interface AgentRunRequest {
+  config: HarnessConfig;
+  runId: string;
+  instances: Instance[];
+  choice: AgentChoice;
+  samples: number;
+  concurrency: number;
+  limits: AgentLimits;
+  bash: boolean;
+  repoDirs?: string[];
+  signal: AbortSignal;
+  reporter?: Reporter;
+  onEpisode?: (result: EpisodeResult) => void;
+}
+
+export interface AgentRunOutcome {
+  episodes: EpisodeResult[];
+  predictionsFile: string;
+  evaluations: EvaluationOutcome[];
+  /** `${instance_id}#${sample}` -> resolved. */
+  resolved: Record<string, boolean>;
+  passAtK?: PassAtK;
+}
+
+/**
+ * Runs the agent on every instance (and sample), writes predictions in SWE-bench's format
+ * (plus the sample index), then grades them with the evaluation spine. Rerunning the same
+ * run id skips finished episodes and resumes interrupted ones.
+ */
+export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> {
+  const runDir = path.resolve(req.config.run.root, req.runId);
+  const tools = makeToolset({ bash: req.bash });
+  const jobs = req.instances.flatMap((instance) => Array.from({ length: req.samples }, (_, sample) => ({ instance, sample })));
+  const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
+    const outDir = path.join(runDir, 'agent', instance.instance_id, String(sample));
+    const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, repoDirs: req.repoDirs, signal: req.signal };
+    const result = await (req.choice.agent === 'command'
+      ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })
+      : runEpisode({ ...common, makeModel: policyFor(req.choice, instance, sample) })
+    ).catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, errorMessage(err)));
+    req.onEpisode?.(result);
+    return result;
+  });
+  const predictionsFile = path.join(runDir, 'predictions.jsonl');
+  const label = agentLabel(req.choice);
+  const modelName = (sample: number) => (req.samples > 1 ? `${label}.sample${sample}` : label);
+  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ instance_id: e.instance_id, model_name_or_path: modelName(e.sample), model_patch: e.patch, sample: e.sample })).join('\n') + '\n');
+  if (req.signal.aborted) return { episodes, predictionsFile, evaluations: [], resolved: {} };
+  const evaluations: EvaluationOutcome[] = [];
+  for (let sample = 0; sample < req.samples; sample++) {
+    const predictions = new Map<string, Prediction>(
+      episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, { instance_id: e.instance_id, model_name_or_path: modelName(sample), model_patch: e.patch }]),
+    );
+    evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, reporter: req.reporter }));
+  }
+  const resolved: Record<string, boolean> = {};
+  evaluations.forEach((evaluation, sample) => {
+    for (const r of evaluation.results) resolved[`${r.instance_id}#${sample}`] = r.resolved;
+  });
+  const outcome: AgentRunOutcome = { episodes, predictionsFile, evaluations, resolved };
+  if (req.samples > 1) {
+    outcome.passAtK = passAtK(req.instances.map((i) => i.instance_id), evaluations.map((e) => e.results), req.samples);
+    writeJsonAtomic(path.join(runDir, 'pass_at_k.json'), outcome.passAtK);
+  }
+  return outcome;
+}
+
+function failedEpisode(instance: Instance, sample: number, req: AgentRunRequest, message: string): EpisodeResult {
+  return {
+    instance_id: instance.instance_id,
+    sample,
+    agent: req.choice.agent,
+    model: agentLabel(req.choice),
+    exit_status: 'sandbox_error',
+    message,
+    patch: '',
+    steps: 0,
+    cost_usd: 0,
+    tokens: 0,
+    wall_s: 0,
+    sampling: {},
+    finished_at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,74 @@
+import { parseAgentName, type AgentChoice } from '../../agent/agent-factory.js';
+import { runAgents } from '../../agent/run-agents.js';
+import { loadPriceTable } from '../../config/prices.js';
+import { assertDockerAvailable } from '../../docker/client.js';
+import { HarnessError } from '../../errors.js';
+import type { ModelConfigInput } from '../../model/registry.js';
+import { loadSelection, printProblems } from '../load-selection.js';
+import { ProgressReporter } from '../progress.js';
+import { renderTable } from '../table.js';
+
+function num(values: Record<string, unknown>, name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** The model config: the config file's `model:` section, with flags over it. */
+function modelConfig(values: Record<string, unknown>, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
+  const model = (values.model as string | undefined) ?? (fromConfig?.model as string | undefined);
+  if (!model) return undefined;
+  const provider = (values.provider as string | undefined) ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
+  const flags: Record<string, unknown> = { model, provider, base_url: values['base-url'], temperature: num(values, 'temperature'), top_p: num(values, 'top-p'), seed: num(values, 'seed') };
+  if (values['api-key-env'] !== undefined) flags.api_key_env = values['api-key-env'] === 'none' ? null : values['api-key-env'];
+  const merged = { ...(fromConfig ?? {}), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+  return merged as ModelConfigInput;
+}
+
+export async function runCommand(values: Record<string, unknown>): Promise<number> {
+  const runId = values['run-id'] as string | undefined;
+  if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
+  const agent = parseAgentName((values.agent as string | undefined) ?? '');
+  const selection = loadSelection(values);
+  printProblems('dataset problems (these records are skipped)', selection.problems);
+  const { config } = selection;
+  const limits = config.agent.limits;
+  const choice: AgentChoice = {
+    agent,
+    model: agent === 'model' ? modelConfig(values, config.model) : undefined,
+    priceTable: agent === 'model' ? loadPriceTable() : undefined,
+    replayFrom: values['replay-from'] as string | undefined,
+    command: values['agent-command'] as string | undefined,
+  };
+  if (agent === 'command' && !choice.command) throw new HarnessError('USAGE', 'the command agent needs --agent-command "PROGRAM ARGS"');
+  await assertDockerAvailable();
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const outcome = await runAgents({
+    config,
+    runId,
+    instances: selection.instances,
+    choice,
+    samples: num(values, 'samples') ?? 1,
+    concurrency: selection.concurrency,
+    bash: values['no-bash'] === true ? false : config.agent.bash,
+    limits: {
+      maxSteps: num(values, 'max-steps') ?? limits.max_steps,
+      maxCostUsd: num(values, 'max-cost') ?? limits.max_cost_usd,
+      maxTokens: limits.max_tokens,
+      maxWallSeconds: num(values, 'max-time') ?? limits.max_wall_seconds,
+      maxFormatErrors: limits.max_format_errors,
+    },
+    repoDirs: selection.repoDirs,
+    signal: abort.signal,
+    reporter: new ProgressReporter(),
+    onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch.length} bytes of patch\n`),
+  });
+  const rows = outcome.episodes.map((e) => [e.instance_id, String(e.sample), e.exit_status, String(e.steps), `$${e.cost_usd.toFixed(4)}`, outcome.resolved[`${e.instance_id}#${e.sample}`] ? 'yes' : 'no']);
+  process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved'], rows)}\n`);
+  process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
+  if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
+  return abort.signal.aborted ? 130 : 0;
+}
