@@ -50,11 +50,22 @@ export const harnessConfigSchema = z
         cpus: z.number().positive(),
         pids: z.number().int().positive(),
         network: z.boolean(),
+        nofile: z.number().int().positive(),
+        file_size_mb: z.number().int().positive(),
+        cap_drop: z.array(z.string()),
+        no_new_privileges: z.boolean(),
+        user: z.string(),
         output_cap_bytes: z.number().int().positive(),
       })
       .strict(),
   })
   .strict();
+
+/** The container limits the config asks for; `network` differs between grading and agents. */
+export function containerLimits(config: HarnessConfig, network: boolean) {
+  const s = config.sandbox;
+  return { memoryMb: s.memory_mb, cpus: s.cpus, pids: s.pids, network, nofile: s.nofile, fileSizeMb: s.file_size_mb, capDrop: s.cap_drop, noNewPrivileges: s.no_new_privileges, user: s.user };
+}
 
 export type HarnessConfig = z.infer<typeof harnessConfigSchema>;
 

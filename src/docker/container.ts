@@ -10,6 +10,26 @@ export interface ContainerLimits {
   cpus: number;
   pids: number;
   network: boolean;
+  /** Open files per process (RLIMIT_NOFILE). */
+  nofile?: number;
+  /** The largest file a process may write (RLIMIT_FSIZE), in MiB. */
+  fileSizeMb?: number;
+  /** Linux capabilities dropped ('ALL' for all). */
+  capDrop?: string[];
+  noNewPrivileges?: boolean;
+  /** The user commands run as; empty: the image's own (root in SWE-bench's images). */
+  user?: string;
+}
+
+function hardening(limits: ContainerLimits): Record<string, unknown> {
+  const ulimits = [];
+  if (limits.nofile) ulimits.push({ Name: 'nofile', Soft: limits.nofile, Hard: limits.nofile });
+  if (limits.fileSizeMb) ulimits.push({ Name: 'fsize', Soft: limits.fileSizeMb * 1024 * 1024, Hard: limits.fileSizeMb * 1024 * 1024 });
+  return {
+    Ulimits: ulimits,
+    CapDrop: limits.capDrop ?? [],
+    SecurityOpt: limits.noNewPrivileges ? ['no-new-privileges'] : [],
+  };
 }
 
 export interface ContainerOptions {
@@ -83,6 +103,7 @@ export class RunningContainer implements AsyncDisposable {
       Cmd: ['sleep', 'infinity'],
       Entrypoint: [],
       Labels: { [LABELS.managed]: 'true', ...opts.labels },
+      User: opts.limits.user || undefined,
       Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
       NetworkDisabled: !opts.limits.network,
       HostConfig: {
@@ -92,6 +113,7 @@ export class RunningContainer implements AsyncDisposable {
         NanoCpus: Math.round(opts.limits.cpus * 1e9),
         PidsLimit: opts.limits.pids,
         Init: true,
+        ...hardening(opts.limits),
       },
     });
     const running = new RunningContainer(container, docker);

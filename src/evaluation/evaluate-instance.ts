@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HarnessConfig } from '../config/harness-config.js';
+import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
 import { LABELS } from '../docker/client.js';
 import { RunningContainer } from '../docker/container.js';
 import { errorCode, errorMessage, HarnessError } from '../errors.js';
@@ -41,7 +41,7 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   await using container = await RunningContainer.start({
     image: images.instance,
     labels: { [LABELS.kind]: 'grading', [LABELS.run]: ctx.runId, [LABELS.instance]: spec.instanceId },
-    limits: { memoryMb: ctx.config.sandbox.memory_mb, cpus: ctx.config.sandbox.cpus, pids: ctx.config.sandbox.pids, network: ctx.config.sandbox.network },
+    limits: containerLimits(ctx.config, ctx.config.sandbox.network),
   });
   timings.container_start_s = (Date.now() - t0) / 1000;
   ctx.log.info(`container ${container.id.slice(0, 12)} from ${spec.instanceImage.tag}`);

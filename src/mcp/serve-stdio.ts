@@ -15,7 +15,7 @@ export async function serveStdio(server: Server, signal: AbortSignal): Promise<v
   // The SDK's stdio transport does not watch for the end of stdin, which is how a client
   // that spawned us says goodbye; a closed stdout (EPIPE) means it is gone too.
   process.stdin.once('end', stop);
-  process.stdout.once('error', stop);
+  process.stdout.on('error', stop);
   if (signal.aborted) stop();
   signal.addEventListener('abort', stop, { once: true });
   try {

@@ -13,7 +13,7 @@ export const sessionStateSchema = z.object({
   baseCommit: z.string(),
   workdir: z.string(),
   containerId: z.string(),
-  limits: z.object({ memoryMb: z.number(), cpus: z.number(), pids: z.number(), network: z.boolean() }),
+  limits: z.object({ memoryMb: z.number(), cpus: z.number(), pids: z.number(), network: z.boolean() }).passthrough(),
   snapshots: z.array(z.object({ name: z.string(), image: z.string(), createdAt: z.string() })),
   /** The test command and parser, for the run_tests tool. */
   testCommand: z.string(),

@@ -1,4 +1,4 @@
-import type { HarnessConfig } from '../config/harness-config.js';
+import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { RunningContainer } from '../docker/container.js';
 import { makeImageBuilder } from '../images/instance-images.js';
@@ -28,12 +28,12 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
   const specs = new SpecRegistry(config.spec_dirs);
   const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
-  const { memory_mb: memoryMb, cpus, pids } = config.sandbox;
+  const limits = containerLimits(config, config.agent.network);
   const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };
   const container = await RunningContainer.start({
     image: images.instance,
     labels: sessionLabels(partial, 'session'),
-    limits: { memoryMb, cpus, pids, network: config.agent.network },
+    limits,
   });
   const state: SessionState = {
     ...partial,
@@ -41,7 +41,7 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
     baseCommit: instance.base_commit,
     workdir: TESTBED,
     containerId: container.id,
-    limits: { memoryMb, cpus, pids, network: config.agent.network },
+    limits,
     snapshots: [],
     testCommand: spec.env.test_cmd,
     logParser: spec.logParser,

@@ -6,9 +6,12 @@ import type { ToolResult } from './tool.js';
 export interface EditedFile {
   path: string;
   content: string | null;
+  /** The content before the edit, when the tool knows it; null = the file is new. */
+  before?: string | null;
 }
 
 const MAX_PROBLEMS_PER_FILE = 5;
+const ALREADY_BROKEN = ' (the file had syntax errors before this change too: check whether yours are new)';
 
 /**
  * The result of an edit tool, with the syntax errors the edit left in the files it changed.
@@ -35,9 +38,19 @@ export async function syntaxReport(files: EditedFile[]): Promise<string> {
       lines.push(`(could not check ${file.path} for syntax errors: ${(err as Error).message})`);
       continue;
     }
-    if (problems.length > 0) lines.push(formatProblems(file.path, problems));
+    if (problems.length > 0) lines.push(formatProblems(file.path, problems) + (await alreadyBroken(file) ? ALREADY_BROKEN : ''));
   }
   return lines.join('\n');
+}
+
+/**
+ * Whether the file did not parse before the edit either: old syntax the grammar does not
+ * know, or a file broken on purpose. Then the warning must not send the model chasing them.
+ */
+async function alreadyBroken(file: EditedFile): Promise<boolean> {
+  const language = languageForPath(file.path);
+  if (!file.before || !language) return false;
+  return (await syntaxErrors(file.before, language).catch(() => [])).length > 0;
 }
 
 export function formatProblems(path: string, problems: SyntaxProblem[]): string {

@@ -43,6 +43,6 @@ export const applyDiffTool = defineTool({
     if (result.changes.length === 0) return { output: 'the diff applied but changes nothing (the files already read that way)' };
     await writeChanges(ctx.sandbox, result.changes);
     const summary = `applied the diff:\n${result.changes.map((c) => `  ${describeChange(c)}`).join('\n')}`;
-    return afterEdit(summary, result.changes.map((c) => ({ path: c.path, content: c.after })));
+    return afterEdit(summary, result.changes.map((c) => ({ path: c.path, content: c.after, before: c.before })));
   },
 });

@@ -2,6 +2,8 @@
 export type Replacement = { ok: true; text: string; count: number } | { ok: false; reason: string };
 
 const MAX_LINES_LISTED = 10;
+const MAX_COMPARED_CHARS = 500;
+const MIN_LIKENESS = 0.55;
 
 /** Start offsets of the non-overlapping occurrences of `needle`. */
 function occurrences(text: string, needle: string): number[] {
@@ -57,15 +59,19 @@ function notFound(text: string, oldString: string): string {
   return `${base}; read the file again to see its current text`;
 }
 
-/** The line most like `wanted` by shared character pairs (Dice), if any is at least half alike. */
+/**
+ * The line most like `wanted`, if any is alike enough. Scored by shared character pairs:
+ * half Dice (alike overall), half how much of `wanted` the line holds, so a long real
+ * signature still wins when the model remembered only its start.
+ */
 export function closestLine(lines: string[], wanted: string): { index: number; text: string } | undefined {
   const target = pairs(wanted);
   let best: { index: number; text: string; score: number } | undefined;
   for (const [index, line] of lines.entries()) {
     const trimmed = line.trim();
-    if (trimmed === '' || trimmed.length > wanted.length * 3) continue;
-    const score = dice(target, pairs(trimmed));
-    if (score >= 0.5 && (!best || score > best.score)) best = { index, text: line, score };
+    if (trimmed === '' || trimmed.length > MAX_COMPARED_CHARS) continue;
+    const score = likeness(target, pairs(trimmed));
+    if (score >= MIN_LIKENESS && (!best || score > best.score)) best = { index, text: line, score };
   }
   return best && { index: best.index, text: best.text };
 }
@@ -76,11 +82,12 @@ function pairs(s: string): Map<string, number> {
   return out;
 }
 
-function dice(a: Map<string, number>, b: Map<string, number>): number {
+function likeness(wanted: Map<string, number>, line: Map<string, number>): number {
   let shared = 0;
-  let total = 0;
-  for (const [pair, n] of a) shared += Math.min(n, b.get(pair) ?? 0);
-  for (const n of a.values()) total += n;
-  for (const n of b.values()) total += n;
-  return total === 0 ? 0 : (2 * shared) / total;
+  for (const [pair, n] of wanted) shared += Math.min(n, line.get(pair) ?? 0);
+  const sizeWanted = [...wanted.values()].reduce((a, b) => a + b, 0);
+  const sizeLine = [...line.values()].reduce((a, b) => a + b, 0);
+  if (sizeWanted === 0 || sizeLine === 0) return 0;
+  const dice = (2 * shared) / (sizeWanted + sizeLine);
+  return (dice + shared / sizeWanted) / 2;
 }

@@ -30,6 +30,6 @@ export const editTool = defineTool({
     if (!replaced.ok) return { isError: true, output: `${path}: ${replaced.reason}` };
     await ctx.sandbox.writeFile(path, replaced.text);
     const what = replaced.count === 1 ? 'replaced 1 occurrence' : `replaced ${replaced.count} occurrences`;
-    return afterEdit(`edited ${path}: ${what}`, [{ path, content: replaced.text }]);
+    return afterEdit(`edited ${path}: ${what}`, [{ path, content: replaced.text, before: file.text }]);
   },
 });

@@ -6,6 +6,7 @@ import { defineTool } from './tool.js';
 const MAX_MATCHES = 200;
 const MAX_LINE_CHARS = 300;
 const TOTAL_MARK = '__swe_harness_total__';
+const NO_PATH = '__swe_harness_no_path__';
 
 const parameters = z.object({
   pattern: z.string().min(1).describe('Extended regular expression (as `grep -E`: use [0-9] rather than \\d), or plain text with fixed_string.'),
@@ -29,10 +30,11 @@ export function searchScript(args: SearchArgs, dir: string): string {
   const include = args.glob ? `--include=${shellQuote(args.glob.slice(args.glob.lastIndexOf('/') + 1))}` : '';
   const pattern = shellQuote(args.pattern);
   return [
+    `[ -e ${shellQuote(dir)} ] || { echo ${NO_PATH}; exit 3; }`,
     '{ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then',
     `  git grep -n -I --untracked --no-color ${flags} -e ${pattern} -- ${shellQuote(pathspec)}`,
-    `else grep -rnI --exclude-dir=.git ${include} ${flags} -e ${pattern} ${shellQuote(dir)}; fi; }`,
-    `  | awk -v max=${MAX_MATCHES} -v width=${MAX_LINE_CHARS} 'NR<=max{ if (length($0)>width) print substr($0,1,width) " [... line cut]"; else print } END{print "${TOTAL_MARK} " NR}'`,
+    `else grep -rnI --exclude-dir=.git ${include} ${flags} -e ${pattern} ${shellQuote(dir)}; fi; } |`,
+    `  awk -v max=${MAX_MATCHES} -v width=${MAX_LINE_CHARS} 'NR<=max{ if (length($0)>width) print substr($0,1,width) " [... line cut]"; else print } END{print "${TOTAL_MARK} " NR}'`,
     'exit ${PIPESTATUS[0]}',
   ].join('\n');
 }
@@ -59,6 +61,7 @@ export const searchTool = defineTool({
   async execute(args, ctx) {
     const dir = repoPath(args.path ?? '.', ctx.sandbox.workdir);
     const result = await ctx.sandbox.exec(searchScript(args, dir), { signal: ctx.signal, outputCapBytes: 4 * 1024 * 1024 });
+    if (result.output.trim() === NO_PATH) return { isError: true, output: `no file or directory \`${dir}\`; use list_dir to see what exists` };
     // git grep and grep exit 1 for "no match"; 2 and more is a real failure (a bad regex, a bad path).
     if (result.exitCode !== 0 && result.exitCode !== 1) {
       const message = result.output.split('\n').filter((l) => l && !l.startsWith(TOTAL_MARK)).join('\n');

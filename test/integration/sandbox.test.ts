@@ -103,3 +103,24 @@ describe('a sandbox session (real Docker)', () => {
     await other.destroy();
   });
 });
+
+describe('sandbox defaults (real Docker)', () => {
+  it('drops every capability, forbids new privileges, bounds open files and file size, and passes no host environment', async () => {
+    process.env.SWE_HARNESS_TEST_SECRET = 'do-not-leak';
+    const box = await startSession({ config, instance, runId: 'test-sandbox' });
+    try {
+      const status = (await box.exec('grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; ulimit -n; ulimit -f; env')).output;
+      expect(status).toMatch(/CapEff:\s+0000000000000000/);
+      expect(status).toMatch(/CapBnd:\s+0000000000000000/);
+      expect(status).toMatch(/NoNewPrivs:\s+1/);
+      expect(status).toContain(`\n${config.sandbox.nofile}\n`);
+      expect(status).toContain(`\n${config.sandbox.file_size_mb * 1024}\n`); // bash counts 1 KiB blocks
+      expect(status).not.toContain('do-not-leak');
+      const net = await box.exec('ls /sys/class/net');
+      expect(net.output.trim()).toBe('lo');
+    } finally {
+      delete process.env.SWE_HARNESS_TEST_SECRET;
+      await box.destroy();
+    }
+  });
+});

@@ -95,7 +95,10 @@ async function serve(session: TaskSession, instance: Instance, flags: McpFlags, 
     await serveStdio(createServer(), signal);
     return;
   }
-  const http = await startMcpHttpServer({ createServer, ...flags.http, log });
+  const { port, host } = flags.http;
+  const http = await startMcpHttpServer({ createServer, port, host, log }).catch((cause: unknown) => {
+    throw new HarnessError('USAGE', `cannot serve HTTP on ${host}:${port}: ${(cause as Error).message}`, {}, { cause });
+  });
   // The URL on stdout (the only line there), so a script that asked for port 0 can read it.
   process.stdout.write(`${http.url}\n`);
   log(`serving MCP at ${http.url}; Ctrl-C stops`);
