@@ -71,6 +71,14 @@ describe('the syntax check after an edit', () => {
     expect(result.output).not.toContain('notes.txt');
   });
 
+  it('says when the file did not parse before the edit either, so the model does not chase old errors', async () => {
+    const fresh = await syntaxReport([{ path: 'a.py', content: 'def f(:\n', before: 'def f():\n    pass\n' }]);
+    expect(fresh).toMatch(/^syntax errors in a\.py: line 1 /);
+    expect(fresh).not.toContain('before this change');
+    const old = await syntaxReport([{ path: 'a.py', content: 'def g(:\n    pass\ndef f(:\n', before: 'def g(:\n    pass\n' }]);
+    expect(old).toMatch(/had syntax errors before this change too/);
+  });
+
   it('says nothing when the files parse', async () => {
     expect(await syntaxReport([{ path: 'a.ts', content: 'export const x: number = 1;\n' }])).toBe('');
     expect(await afterEdit('ok', [{ path: 'a.js', content: 'let y = 2;\n' }])).toEqual({ output: 'ok' });
