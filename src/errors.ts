@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'IMAGE_BUILD'
   | 'DOCKER_UNAVAILABLE'
   | 'DOCKER'
+  | 'INFRA'
+  | 'CONTAINER_EXITED'
   | 'PATCH_APPLY'
   | 'TEST_PATCH_APPLY'
   | 'TEST_TIMEOUT'

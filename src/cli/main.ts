@@ -60,6 +60,12 @@ const COMMANDS: Record<string, Command> = {
     options: { ...SELECTION, instance: { type: 'string' }, 'run-id': { type: 'string' } },
     run: async (v, p) => (await import('./commands/session.js')).sessionCommand(v, p),
   },
+  cleanup: {
+    summary: 'remove containers, snapshots and session state left by a run (or all runs), by label',
+    usage: 'cleanup [--run-id R] [--config F]',
+    options: { 'run-id': { type: 'string', short: 'r' }, config: { type: 'string' } },
+    run: async (v) => (await import('./commands/cleanup.js')).cleanupCommand(v),
+  },
   images: {
     summary: 'build | list | prune the per-task images',
     usage: 'images build --dataset D [selection] [-j N] | images list | images prune [--all]',

@@ -13,6 +13,7 @@ import type { InstanceResult } from '../report/instance-result.js';
 import { TESTBED } from '../spec/eval-script.js';
 import type { TestSpec } from '../spec/test-spec.js';
 import type { InstanceLog } from '../util/instance-log.js';
+import { dockerAnswers } from './infra.js';
 import { applyWithFallbacks, EVAL_PATH, STRICT_APPLY_THEN_EVAL, strictApplyFailed } from './apply-patch.js';
 
 export interface GradingContext {
@@ -23,7 +24,7 @@ export interface GradingContext {
   log: InstanceLog;
 }
 
-type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' | 'patch_is_None' | 'patch_exists' | 'timings' | 'finished_at'>;
+export type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' | 'patch_is_None' | 'patch_exists' | 'timings' | 'finished_at'>;
 
 const NOT_RESOLVED = { resolved: false, resolution: 'NO' } as const;
 
@@ -65,12 +66,29 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   }
   timings.eval_s = (Date.now() - t1) / 1000;
   writeFileSync(path.join(ctx.outDir, 'test_output.txt'), run.output);
+  const lost = await containerLost(container, run.timedOut);
+  if (lost) return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: true, patch_apply_method: method, error: lost }, timings };
   ctx.log.info(`eval exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${timings.eval_s}s, patch applied with ${method ?? '(no patch)'}`);
   const base = { patch_successfully_applied: true, patch_apply_method: method, test_exit_code: run.exitCode, test_output_truncated: run.truncated };
   if (run.timedOut) {
     return { verdict: { ...NOT_RESOLVED, ...base, error: { code: 'TEST_TIMEOUT', message: `the tests ran over ${spec.testTimeoutSeconds} s and were killed` } }, timings };
   }
   return { verdict: { ...base, ...gradeOutput(spec, run.output, run.exitCode) }, timings };
+}
+
+/**
+ * A container that is no longer running after the tests (and not because our timeout killed
+ * it) was lost: to an engine restart (infrastructure: the instance is retried) or to the
+ * patch's own code stopping the container's init (a verdict: not resolved).
+ */
+async function containerLost(container: RunningContainer, timedOut: boolean): Promise<Verdict['error'] | undefined> {
+  if (timedOut) return undefined;
+  const state = await container.state().catch(() => undefined);
+  if (state === 'running') return undefined;
+  if (state === undefined || !(await dockerAnswers())) {
+    throw new HarnessError('INFRA', 'the container was lost during the tests (the Docker engine restarted or went away)');
+  }
+  return { code: 'CONTAINER_EXITED', message: `the container stopped during the tests (state ${state}): the code under test ended its init` };
 }
 
 function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): Pick<Verdict, 'resolved' | 'resolution' | 'tests_status' | 'error'> {

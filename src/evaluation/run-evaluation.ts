@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { imageId } from '../docker/images.js';
-import { errorCode, errorMessage } from '../errors.js';
+import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
@@ -12,12 +12,13 @@ import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { summarize, type RunSummary } from '../report/summary.js';
-import { makeTestSpec, type TestSpec } from '../spec/test-spec.js';
+import { makeTestSpec } from '../spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
 import { runPool } from '../util/pool.js';
-import { errorVerdict, gradePrediction } from './evaluate-instance.js';
+import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
+import { isInfraError, waitForDocker } from './infra.js';
 
 export interface EvaluationRequest {
   config: HarnessConfig;
@@ -25,8 +26,15 @@ export interface EvaluationRequest {
   instances: Instance[];
   predictions: Map<string, Prediction>;
   concurrency: number;
+  /** The predictions file, to tell its problems from the dataset's. */
+  predictionsFile?: string;
   /** --repo-cache folders of local clones or mirrors. */
   repoDirs?: string[];
+  /**
+   * Records that could not be used (a dataset record or a prediction that did not validate):
+   * each id gets a report with the error, so the run's report accounts for it.
+   */
+  rejected?: InputProblem[];
   /** Redo every instance, even those whose result key is unchanged. */
   force?: boolean;
   reporter?: Reporter;
@@ -59,6 +67,7 @@ export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationO
     req.reporter?.onInstanceDone?.(result, { reused });
     return result;
   });
+  results.push(...recordRejected(req, runDir, results));
   const summaries = writeSummaries(req, runDir, submitted, results);
   for (const s of summaries) req.reporter?.onRunEnd?.(s);
   return { summaries, results, runDir };
@@ -82,30 +91,52 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
     patch_is_None: prediction.model_patch === null,
     patch_exists: (prediction.model_patch ?? '').trim() !== '',
   };
-  let spec: TestSpec | undefined;
-  let key: ResultKey | undefined;
-  let images: InstanceResult['images'];
   const timings: Record<string, number> = {};
-  try {
-    spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
-    const existingImage = await imageId(spec.instanceImage.tag);
-    const previous = ctx.force ? undefined : reusableResult(reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
-    if (previous) return { result: previous, reused: true };
-    log.info(`evaluating ${id} (${prediction.model_name_or_path}) with ${spec.specFile}`);
-    ctx.reporter?.onInstanceStart?.(id, 'image');
-    const t0 = Date.now();
-    const built = await ctx.builder.ensureInstanceImage(spec);
-    timings.image_s = (Date.now() - t0) / 1000;
-    images = { base: built.base, env: built.env, instance: built.instance };
-    key = { patch_hash: patchHash(prediction.model_patch), image_id: built.instance, spec_hash: spec.specHash };
-    ctx.reporter?.onInstanceStart?.(id, 'grading');
-    const graded = await gradePrediction(spec, prediction, built, { config: ctx.config, runId: ctx.runId, outDir, log });
-    Object.assign(timings, graded.timings);
-    return { result: finish(reportPath, { ...base, ...graded.verdict, timings, images, key }, started, log), reused: false };
-  } catch (err) {
-    log.info(`error ${errorCode(err)}: ${errorMessage(err)}`);
-    return { result: finish(reportPath, { ...base, ...errorVerdict(err), timings, images, key }, started, log), reused: false };
+  const partial: Partial<Pick<InstanceResult, 'images' | 'key'>> = {};
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const outcome = await attemptOne(instance, prediction, ctx, { outDir, reportPath, log, timings, partial });
+      if ('reused' in outcome) return { result: outcome.reused, reused: true };
+      return { result: finish(reportPath, { ...base, ...outcome.verdict, timings, ...partial, infra_retries: attempt }, started, log), reused: false };
+    } catch (err) {
+      log.info(`error ${errorCode(err)} (attempt ${attempt + 1}): ${errorMessage(err)}`);
+      // The engine went away or restarted: wait for it and try again, a bounded number of times.
+      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) continue;
+      const verdict = isInfraError(err) ? { ...errorVerdict(err), error: { code: 'INFRA', message: `${errorMessage(err)} (after ${attempt + 1} attempt(s))` } } : errorVerdict(err);
+      return { result: finish(reportPath, { ...base, ...verdict, timings, ...partial, infra_retries: attempt }, started, log), reused: false };
+    }
   }
+}
+
+/** Attempts after an infrastructure failure, and how long to wait for the engine each time. */
+const INFRA_RETRIES = 2;
+const INFRA_WAIT_MS = 120_000;
+
+interface AttemptState {
+  outDir: string;
+  reportPath: string;
+  log: InstanceLog;
+  timings: Record<string, number>;
+  partial: Partial<Pick<InstanceResult, 'images' | 'key'>>;
+}
+
+async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneContext, st: AttemptState): Promise<{ reused: InstanceResult } | { verdict: Verdict }> {
+  const id = instance.instance_id;
+  const spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
+  const existingImage = await imageId(spec.instanceImage.tag);
+  const previous = ctx.force ? undefined : reusableResult(st.reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
+  if (previous) return { reused: previous };
+  st.log.info(`evaluating ${id} (${prediction.model_name_or_path}) with ${spec.specFile}`);
+  ctx.reporter?.onInstanceStart?.(id, 'image');
+  const t0 = Date.now();
+  const built = await ctx.builder.ensureInstanceImage(spec);
+  st.timings.image_s = (Date.now() - t0) / 1000;
+  st.partial.images = { base: built.base, env: built.env, instance: built.instance };
+  st.partial.key = { patch_hash: patchHash(prediction.model_patch), image_id: built.instance, spec_hash: spec.specHash };
+  ctx.reporter?.onInstanceStart?.(id, 'grading');
+  const graded = await gradePrediction(spec, prediction, built, { config: ctx.config, runId: ctx.runId, outDir: st.outDir, log: st.log });
+  Object.assign(st.timings, graded.timings);
+  return { verdict: graded.verdict };
 }
 
 function finish(reportPath: string, result: Omit<InstanceResult, 'finished_at'>, started: number, log: InstanceLog): InstanceResult {
@@ -126,6 +157,34 @@ function reusableResult(reportPath: string, key: ResultKey): InstanceResult | un
   } catch {
     return undefined; // unreadable: redo it
   }
+}
+
+/** One error result per rejected instance id that has no result of its own. */
+function recordRejected(req: EvaluationRequest, runDir: string, results: InstanceResult[]): InstanceResult[] {
+  const done = new Set(results.map((r) => r.instance_id));
+  const byId = new Map<string, InputProblem[]>();
+  for (const p of req.rejected ?? []) {
+    if (!p.instanceId || done.has(p.instanceId)) continue;
+    byId.set(p.instanceId, [...(byId.get(p.instanceId) ?? []), p]);
+  }
+  const model = [...req.predictions.values()][0]?.model_name_or_path ?? 'unknown';
+  return [...byId].map(([id, problems]) => {
+    const code = problems[0]?.file && req.predictionsFile === problems[0].file ? 'PREDICTIONS_INVALID' : 'DATASET_INVALID';
+    const result: InstanceResult = {
+      instance_id: id,
+      model_name_or_path: model,
+      patch_is_None: true,
+      patch_exists: false,
+      patch_successfully_applied: false,
+      resolved: false,
+      resolution: 'NO',
+      error: { code, message: problems.map(formatProblem).join('; ') },
+      timings: {},
+      finished_at: new Date().toISOString(),
+    };
+    writeJsonAtomic(path.join(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
+    return result;
+  });
 }
 
 function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[]): RunSummary[] {

@@ -25,6 +25,8 @@ export interface InstanceResult {
   timings: Record<string, number>;
   images?: { base: string; env: string; instance: string };
   key?: ResultKey;
+  /** Attempts redone after an infrastructure failure (engine restart). */
+  infra_retries?: number;
   finished_at: string;
 }
 

@@ -35,6 +35,8 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
     concurrency: selection.concurrency,
     repoDirs: selection.repoDirs,
     force: values.force === true,
+    rejected: [...selection.problems, ...predictions.problems],
+    predictionsFile: predictionsSource,
     reporter: new ProgressReporter(),
   });
 
