@@ -26,3 +26,11 @@ export async function cleanupByLabel(runId?: string, docker = dockerClient()): P
   }
   return { containers: containers.length, images };
 }
+
+/** Grading containers of a run: at the start of a run, leftovers of a killed earlier process. */
+export async function removeOrphanGradingContainers(runId: string, docker = dockerClient()): Promise<number> {
+  const label = [`${LABELS.managed}=true`, `${LABELS.run}=${runId}`, `${LABELS.kind}=grading`];
+  const containers = await docker.listContainers({ all: true, filters: JSON.stringify({ label }) });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  return containers.length;
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { imageId } from '../docker/images.js';
+import { removeOrphanGradingContainers } from '../docker/cleanup.js';
 import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
@@ -59,6 +60,8 @@ export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationO
   const runDir = path.resolve(req.config.run.root, req.runId);
   const specs = new SpecRegistry(req.config.spec_dirs);
   const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs);
+  // Grading containers of this run id still here were left by a process that was killed.
+  await removeOrphanGradingContainers(req.runId);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
   const results = await runPool(submitted, req.concurrency, async (instance) => {
