@@ -27,9 +27,10 @@ export async function cleanupByLabel(runId?: string, docker = dockerClient()): P
   return { containers: containers.length, images };
 }
 
-/** Grading containers of a run: at the start of a run, leftovers of a killed earlier process. */
-export async function removeOrphanGradingContainers(runId: string, docker = dockerClient()): Promise<number> {
+/** Grading containers of a run (or of one instance in it): leftovers of a killed process or a lost engine. */
+export async function removeOrphanGradingContainers(runId: string, instanceId?: string, docker = dockerClient()): Promise<number> {
   const label = [`${LABELS.managed}=true`, `${LABELS.run}=${runId}`, `${LABELS.kind}=grading`];
+  if (instanceId) label.push(`${LABELS.instance}=${instanceId}`);
   const containers = await docker.listContainers({ all: true, filters: JSON.stringify({ label }) });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
   return containers.length;

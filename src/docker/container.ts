@@ -211,7 +211,11 @@ export class RunningContainer implements AsyncDisposable {
     }
   }
 
+  /**
+   * Never throws: a failure here must not hide the error that ended the body (an engine that
+   * went away fails both). What is left is removed by the next run of the same id or `cleanup`.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.remove();
+    await this.remove().catch(() => undefined);
   }
 }

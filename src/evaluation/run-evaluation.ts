@@ -104,7 +104,10 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
     } catch (err) {
       log.info(`error ${errorCode(err)} (attempt ${attempt + 1}): ${errorMessage(err)}`);
       // The engine went away or restarted: wait for it and try again, a bounded number of times.
-      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) continue;
+      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) {
+        await removeOrphanGradingContainers(ctx.runId, instance.instance_id).catch(() => undefined);
+        continue;
+      }
       const verdict = isInfraError(err) ? { ...errorVerdict(err), error: { code: 'INFRA', message: `${errorMessage(err)} (after ${attempt + 1} attempt(s))` } } : errorVerdict(err);
       return { result: finish(reportPath, { ...base, ...verdict, timings, ...partial, infra_retries: attempt }, started, log), reused: false };
     }
