@@ -2,7 +2,8 @@ import Docker from 'dockerode';
 
 /**
  * Integration tests need a Docker engine; `npm test` prepares one (scripts/setup.sh runs as
- * pretest). Afterwards nothing of the tests' may be left running.
+ * pretest). Afterwards nothing of the tests' may be left: containers and snapshot images of
+ * every run whose id starts with `test-` are removed.
  */
 export async function setup(): Promise<void> {
   try {
@@ -12,12 +13,15 @@ export async function setup(): Promise<void> {
   }
 }
 
+function isTestRun(labels: Record<string, string> | undefined): boolean {
+  return (labels?.['swe-harness.run'] ?? '').startsWith('test-');
+}
+
 export async function teardown(): Promise<void> {
   const docker = new Docker();
-  const containers = await docker.listContainers({ all: true, filters: JSON.stringify({ label: ['swe-harness.managed=true'] }) });
-  await Promise.all(
-    containers
-      .filter((c) => (c.Labels['swe-harness.run'] ?? '').startsWith('test-'))
-      .map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)),
-  );
+  const managed = JSON.stringify({ label: ['swe-harness.managed=true'] });
+  const containers = await docker.listContainers({ all: true, filters: managed });
+  await Promise.all(containers.filter((c) => isTestRun(c.Labels)).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const snapshots = await docker.listImages({ filters: JSON.stringify({ label: ['swe-harness.managed=true', 'swe-harness.kind=snapshot'] }) });
+  for (const image of snapshots.filter((i) => isTestRun(i.Labels))) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
 }

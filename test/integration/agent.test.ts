@@ -93,6 +93,18 @@ describe('a model agent over the OpenAI wire format, interrupted and resumed (re
     expect(readTrajectory(path.join(dir, 'trajectory.jsonl')).steps).toHaveLength(4);
   });
 
+  it('runs the same episode over the Anthropic wire format and resolves', async () => {
+    server.script(turns());
+    const anthropic: AgentChoice = { agent: 'model', model: { provider: 'anthropic', model: 'scripted-claude', base_url: server.url, api_key_env: null, retry_base_ms: 1 } };
+    const outcome = await run('test-model-anthropic', anthropic, [textkit]);
+    expect(outcome.episodes[0]).toMatchObject({ exit_status: 'submitted', steps: 4 });
+    expect(outcome.resolved['demo__textkit-1#0']).toBe(true);
+    expect(server.requests.every((r) => r.path.endsWith('/v1/messages'))).toBe(true);
+    // The tool results went back as tool_result blocks of a user turn.
+    const last = server.requests.at(-1)!.body as { messages: Array<{ role: string; content: unknown }> };
+    expect(JSON.stringify(last.messages.at(-1))).toContain('tool_result');
+  });
+
   it('rebuilds the state in a new session when the old one is gone', async () => {
     const dir = await interruptAtThirdQuery('test-model-gone');
     const docker = new Docker();
