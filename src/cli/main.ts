@@ -60,6 +60,22 @@ const COMMANDS: Record<string, Command> = {
     options: { ...SELECTION, instance: { type: 'string' }, 'run-id': { type: 'string' } },
     run: async (v, p) => (await import('./commands/session.js')).sessionCommand(v, p),
   },
+  mcp: {
+    summary: "serve one task's agent tools as a Model Context Protocol server (stdio, or HTTP with --http)",
+    usage: 'mcp --dataset D --instance ID [--session ID] [--run-id R] [--http PORT [--host H]] [--no-bash] [--config F] [--repo-cache DIR]',
+    options: {
+      dataset: { type: 'string', short: 'd' },
+      instance: { type: 'string' },
+      session: { type: 'string' },
+      'run-id': { type: 'string', short: 'r' },
+      http: { type: 'string' },
+      host: { type: 'string' },
+      'no-bash': { type: 'boolean' },
+      config: { type: 'string' },
+      'repo-cache': { type: 'string', multiple: true },
+    },
+    run: async (v) => (await import('./commands/mcp.js')).mcpCommand(v),
+  },
   cleanup: {
     summary: 'remove containers, snapshots and session state left by a run (or all runs), by label',
     usage: 'cleanup [--run-id R] [--config F]',

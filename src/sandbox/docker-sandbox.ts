@@ -29,6 +29,8 @@ export function newSessionId(): string {
  */
 export class DockerSandbox implements Sandbox {
   private shell?: ShellChannel;
+  /** The shell being opened, so calls that arrive together share one. */
+  private opening?: Promise<ShellChannel>;
   /** Paused by this process: commands would wait on frozen processes, so they fail at once. */
   private paused = false;
 
@@ -68,6 +70,13 @@ export class DockerSandbox implements Sandbox {
   private async channel(): Promise<ShellChannel> {
     if (this.paused) throw new HarnessError('SANDBOX', `session ${this.sessionId} is paused; resume it first`, { instanceId: this.state.instanceId });
     if (this.shell?.isOpen) return this.shell;
+    this.opening ??= this.openShell().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async openShell(): Promise<ShellChannel> {
     if (this.state.stoppedAt) throw new HarnessError('SANDBOX', `session ${this.sessionId} was stopped at ${this.state.stoppedAt}`, { instanceId: this.state.instanceId });
     const state = await this.assertAlive();
     if (state === 'paused') throw new HarnessError('SANDBOX', `session ${this.sessionId} is paused; resume it first`, { instanceId: this.state.instanceId });
