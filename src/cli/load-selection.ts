@@ -7,7 +7,12 @@ import { selectInstances } from '../instance/select.js';
 export interface LoadedSelection {
   config: HarnessConfig;
   instances: Instance[];
+  /** Every problem, to print. */
   problems: InputProblem[];
+  /** Dataset records that did not validate and would have been selected: they get error reports. */
+  rejected: InputProblem[];
+  /** The whole dataset, to check predictions against (a predictions file may cover more than the selection). */
+  allInstances: Instance[];
   concurrency: number;
   repoDirs: string[];
 }
@@ -31,7 +36,9 @@ export function loadSelection(values: Record<string, unknown>): LoadedSelection 
   const selected = selectInstances(dataset.instances, { ids, filter: values.filter as string | undefined, sample: intOption(values, 'sample'), seed: intOption(values, 'seed') });
   const problems = [...dataset.problems];
   for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
-  return { config, instances: selected.instances, problems, concurrency: config.run.concurrency, repoDirs: (values['repo-cache'] as string[] | undefined) ?? [] };
+  const filter = values.filter ? new RegExp(values.filter as string) : undefined;
+  const rejected = dataset.problems.filter((p) => p.instanceId && (ids.length === 0 || ids.includes(p.instanceId)) && (!filter || filter.test(p.instanceId)));
+  return { config, instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: (values['repo-cache'] as string[] | undefined) ?? [] };
 }
 
 export function printProblems(title: string, problems: InputProblem[]): void {

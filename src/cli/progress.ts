@@ -42,7 +42,8 @@ export class ProgressReporter implements Reporter {
     this.done++;
     if (result.resolved) this.resolved++;
     if (result.error && !['PATCH_APPLY', 'TEST_LOG'].includes(result.error.code)) this.errors++;
-    const line = `${result.instance_id}: ${verdictWord(result)}${info.reused ? ' (reused)' : ''}`;
+    const why = result.error && verdictWord(result).startsWith('error') ? `\n    ${result.error.message.split('\n').join('\n    ')}` : '';
+    const line = `${result.instance_id}: ${verdictWord(result)}${info.reused ? ' (reused)' : ''}${why}`;
     if (this.tty) process.stderr.write(`\r\x1b[K${line}\n`);
     else process.stderr.write(`[${this.done}/${this.total}] ${line}\n`);
     this.draw();

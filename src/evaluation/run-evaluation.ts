@@ -12,7 +12,7 @@ import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
-import { summarize, type RunSummary } from '../report/summary.js';
+import { isRejected, summarize, type RunSummary } from '../report/summary.js';
 import { makeTestSpec } from '../spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
@@ -176,11 +176,12 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
   const model = [...req.predictions.values()][0]?.model_name_or_path ?? 'unknown';
   return [...byId].map(([id, problems]) => {
     const code = problems[0]?.file && req.predictionsFile === problems[0].file ? 'PREDICTIONS_INVALID' : 'DATASET_INVALID';
+    // Whether a patch was given is unknown for a record that did not validate: not "empty".
     const result: InstanceResult = {
       instance_id: id,
       model_name_or_path: model,
-      patch_is_None: true,
-      patch_exists: false,
+      patch_is_None: false,
+      patch_exists: true,
       patch_successfully_applied: false,
       resolved: false,
       resolution: 'NO',
@@ -195,10 +196,14 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
 
 function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[]): RunSummary[] {
   const models = [...new Set([...req.predictions.values()].map((p) => p.model_name_or_path))];
-  const total = req.instances.map((i) => i.instance_id);
+  if (models.length === 0) models.push('unknown');
+  // Records that did not validate are still instances of the dataset, submitted and errored.
+  const rejectedIds = [...new Set(results.filter(isRejected).map((r) => r.instance_id))];
+  const total = [...new Set([...req.instances.map((i) => i.instance_id), ...rejectedIds])];
   return models.map((model) => {
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
-    const summary = summarize(req.runId, model, total, ids, results.filter((r) => r.model_name_or_path === model));
+    const mine = results.filter((r) => r.model_name_or_path === model);
+    const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
     writeJsonAtomic(path.join(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });

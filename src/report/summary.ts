@@ -27,6 +27,11 @@ export interface RunSummary {
   schema_version: 2;
 }
 
+/** A record that did not validate (dataset or prediction): reported, never evaluated. */
+export function isRejected(result: InstanceResult): boolean {
+  return result.error?.code === 'DATASET_INVALID' || result.error?.code === 'PREDICTIONS_INVALID';
+}
+
 export function isEvaluationError(result: InstanceResult): boolean {
   return result.error !== undefined && !VERDICT_CODES.has(result.error.code);
 }

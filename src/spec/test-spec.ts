@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../config/harness-config.js';
 import type { EnvSpec } from '../config/spec-schema.js';
 import type { ResolvedSpec } from '../config/spec-registry.js';
 import { HarnessError } from '../errors.js';
+import { getLogParser } from '../grading/parsers/registry.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
@@ -115,8 +116,18 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
   return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: envImage };
 }
 
+/** An unknown parser is the spec's mistake: say so before any image is built. */
+function checkLogParser(name: string, file: string, instanceId: string): void {
+  try {
+    getLogParser(name);
+  } catch (err) {
+    throw new HarnessError('PARSER_UNKNOWN', `${(err as Error).message}; fix log_parser in the spec`, { instanceId, file, field: 'log_parser' }, { cause: err });
+  }
+}
+
 export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config: HarnessConfig): TestSpec {
   const { env, file } = resolved;
+  checkLogParser(env.log_parser, file, instance.instance_id);
   const base = baseRecipe(env, config, file);
   const envImage = envRecipe(env, base, file);
   const instanceImage = instanceRecipe(instance, env, envImage);

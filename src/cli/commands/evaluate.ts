@@ -23,19 +23,23 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
   const selection = loadSelection(values);
   printProblems('dataset problems (these records are skipped)', selection.problems);
-  const predictions = loadPredictions(predictionsSource, selection.instances);
+  // Checked against the whole dataset: a full predictions file on a --filter subset is normal.
+  const predictions = loadPredictions(predictionsSource, selection.allInstances);
   printProblems('prediction problems (these predictions are skipped)', predictions.problems);
+  const selectedIds = new Set(selection.instances.map((i) => i.instance_id));
+  const selectedPredictions = new Map([...predictions.byId].filter(([id]) => selectedIds.has(id)));
+  const badPredictions = predictions.problems.filter((p) => p.instanceId !== undefined && selectedIds.has(p.instanceId));
   await assertDockerAvailable();
 
   const outcome = await runEvaluation({
     config: selection.config,
     runId,
     instances: selection.instances,
-    predictions: predictions.byId,
+    predictions: selectedPredictions,
     concurrency: selection.concurrency,
     repoDirs: selection.repoDirs,
     force: values.force === true,
-    rejected: [...selection.problems, ...predictions.problems],
+    rejected: [...selection.rejected, ...badPredictions],
     predictionsFile: predictionsSource,
     reporter: new ProgressReporter(),
   });
