@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'DOCKER'
   | 'INFRA'
   | 'CONTAINER_EXITED'
+  | 'TEST_CRASHED'
   | 'PATCH_APPLY'
   | 'TEST_PATCH_APPLY'
   | 'TEST_TIMEOUT'

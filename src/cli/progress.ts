@@ -1,5 +1,6 @@
 import type { InstanceResult } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
+import { isEvaluationError } from '../report/summary.js';
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -8,7 +9,7 @@ function formatDuration(seconds: number): string {
 }
 
 function verdictWord(r: InstanceResult): string {
-  if (r.error && r.error.code !== 'PATCH_APPLY' && r.error.code !== 'TEST_LOG') return `error ${r.error.code}`;
+  if (r.error && isEvaluationError(r)) return `error ${r.error.code}`;
   return r.resolved ? 'resolved' : r.resolution === 'PARTIAL' ? 'partial' : 'unresolved';
 }
 
@@ -41,7 +42,7 @@ export class ProgressReporter implements Reporter {
     this.running.delete(result.instance_id);
     this.done++;
     if (result.resolved) this.resolved++;
-    if (result.error && !['PATCH_APPLY', 'TEST_LOG'].includes(result.error.code)) this.errors++;
+    if (isEvaluationError(result)) this.errors++;
     const why = result.error && verdictWord(result).startsWith('error') ? `\n    ${result.error.message.split('\n').join('\n    ')}` : '';
     const line = `${result.instance_id}: ${verdictWord(result)}${info.reused ? ' (reused)' : ''}${why}`;
     if (this.tty) process.stderr.write(`\r\x1b[K${line}\n`);

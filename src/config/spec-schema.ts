@@ -27,6 +27,11 @@ export const envSpecSchema = z
     install: stringList,
     /** Shell steps run before the tests at evaluation time (after the patches). */
     eval_commands: stringList,
+    /**
+     * Globs of files the model's patch may not change (restored before the tests run). Left
+     * out: `**\/conftest.py` and `conftest.py` for the pytest parser, nothing for others.
+     */
+    protected_files: z.array(z.string()).optional(),
     /** The test command; `{tests}` becomes the test files the test patch touches. */
     test_cmd: z.string().min(1),
     /** A registered log parser's name (pytest, unittest, django, sympy, node-tap, ...). */

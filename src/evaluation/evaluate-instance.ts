@@ -5,7 +5,10 @@ import { LABELS } from '../docker/client.js';
 import { RunningContainer } from '../docker/container.js';
 import { errorCode, errorMessage, HarnessError } from '../errors.js';
 import { gradeTests } from '../grading/grade.js';
+import type { LogParser } from '../grading/parsers/log-parser.js';
 import { getLogParser } from '../grading/parsers/registry.js';
+import type { TestStatusMap } from '../grading/test-status.js';
+import { patchFiles } from '../spec/patch-files.js';
 import { exitCodeDisagreement, testPatchFailed, testSection } from '../grading/test-log.js';
 import type { BuiltImages } from '../images/image-builder.js';
 import type { Prediction } from '../instance/predictions.js';
@@ -50,6 +53,11 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
     container.exec(['bash', '-c', command], { timeoutMs, outputCapBytes: ctx.config.sandbox.output_cap_bytes, workdir: TESTBED });
   await container.putFiles({ 'swe-harness/patch.diff': patch, 'swe-harness/eval.sh': spec.evalScript }, '/tmp');
 
+  const intoGit = gitPaths(patch);
+  if (intoGit.length > 0) {
+    const message = `the patch writes inside .git (${intoGit.slice(0, 3).join(', ')}); git apply refuses that and so does the harness`;
+    return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: 'PATCH_APPLY', message } }, timings };
+  }
   const t1 = Date.now();
   const evalTimeout = spec.testTimeoutSeconds * 1000;
   let method = patch.trim() === '' ? undefined : 'git apply';
@@ -76,6 +84,12 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   return { verdict: { ...base, ...gradeOutput(spec, run.output, run.exitCode) }, timings };
 }
 
+/** Paths under .git a patch touches: never applied (a planted hook or config would run code). */
+function gitPaths(patch: string): string[] {
+  const { modified, added } = patchFiles(patch);
+  return [...modified, ...added].filter((p) => p === '.git' || p.startsWith('.git/') || p.includes('/.git/'));
+}
+
 /**
  * A container that is no longer running after the tests (and not because our timeout killed
  * it) was lost: to an engine restart (infrastructure: the instance is retried) or to the
@@ -99,13 +113,32 @@ function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): P
   if (section === undefined) {
     return { ...NOT_RESOLVED, error: { code: 'TEST_LOG', message: 'the test output markers are missing: the eval script did not run to the end' } };
   }
-  const statuses = getLogParser(spec.logParser).parse(section);
+  const parser = getLogParser(spec.logParser);
+  const statuses = parser.parse(section);
   const graded = gradeTests(statuses, spec.failToPass, spec.passToPass);
-  const disagreement = exitCodeDisagreement(exitCode, statuses);
-  if (disagreement && graded.resolved) {
-    return { ...NOT_RESOLVED, tests_status: graded.testsStatus, error: { code: 'TEST_LOG', message: disagreement } };
+  const doubt = logDoubt(parser, section, statuses, exitCode, spec);
+  // A log that is no evidence proves no test passing: every graded test counts as failed.
+  if (doubt) return { ...NOT_RESOLVED, tests_status: gradeTests(new Map(), spec.failToPass, spec.passToPass).testsStatus, error: doubt };
+  if (!graded.resolved && exitCode !== null && exitCode >= 128) {
+    // Not a different verdict, but the reason for it: the runner was killed by a signal.
+    const note = { code: 'TEST_CRASHED', message: `the test command was killed by signal ${exitCode - 128}${exitCode === 137 ? ' (SIGKILL: the OOM killer, or the pids limit)' : ''}` };
+    return { resolved: false, resolution: graded.resolution, tests_status: graded.testsStatus, error: note };
   }
   return { resolved: graded.resolved, resolution: graded.resolution, tests_status: graded.testsStatus };
+}
+
+/**
+ * Why the log cannot be taken as evidence, if it cannot: the exit code disagrees with it, no
+ * test was parsed, or the runner never reached its own final summary (or the summary counts
+ * fewer passes than the log shows for the graded tests).
+ */
+function logDoubt(parser: LogParser, log: string, statuses: TestStatusMap, exitCode: number | null, spec: TestSpec): Verdict['error'] | undefined {
+  if (statuses.size === 0) return { code: 'TEST_LOG', message: `no test results in the log (exit ${exitCode})` };
+  const disagreement = exitCodeDisagreement(exitCode, statuses);
+  if (disagreement) return { code: 'TEST_LOG', message: disagreement };
+  const graded = new Set([...spec.failToPass, ...spec.passToPass]);
+  const incomplete = parser.checkCompletion?.(log, new Map([...statuses].filter(([name]) => graded.has(name))));
+  return incomplete ? { code: 'TEST_LOG', message: incomplete } : undefined;
 }
 
 /** Wraps any failure before or during grading into a recorded error. */

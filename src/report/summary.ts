@@ -1,7 +1,7 @@
 import type { InstanceResult } from './instance-result.js';
 
 /** Error codes that are a verdict on the patch, not a failure to evaluate it. */
-const VERDICT_CODES = new Set(['PATCH_APPLY', 'TEST_LOG', 'CONTAINER_EXITED']);
+const VERDICT_CODES = new Set(['PATCH_APPLY', 'TEST_LOG', 'CONTAINER_EXITED', 'TEST_CRASHED']);
 
 /** SWE-bench's run report counters and id lists, plus our resolution counts. */
 export interface RunSummary {

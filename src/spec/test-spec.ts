@@ -116,6 +116,11 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
   return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: envImage };
 }
 
+/** Files that change how a runner collects and reports tests: a patch must not bring its own. */
+const DEFAULT_PROTECTED_FILES: Record<string, string[]> = {
+  pytest: ['conftest.py', '**/conftest.py'],
+};
+
 /** An unknown parser is the spec's mistake: say so before any image is built. */
 function checkLogParser(name: string, file: string, instanceId: string): void {
   try {
@@ -133,7 +138,8 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   const instanceImage = instanceRecipe(instance, env, envImage);
   const testFiles = testDirectives(instance.test_patch);
   const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map(shellQuote).join(' '));
-  const evalScript = makeEvalScript({ baseCommit: instance.base_commit, testPatch: instance.test_patch, env, testCommand });
+  const protectedFiles = env.protected_files ?? DEFAULT_PROTECTED_FILES[env.log_parser] ?? [];
+  const evalScript = makeEvalScript({ baseCommit: instance.base_commit, testPatch: instance.test_patch, env, testCommand, protectedFiles });
   return {
     instanceId: instance.instance_id,
     repo: instance.repo,

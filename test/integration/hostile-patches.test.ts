@@ -182,8 +182,9 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       expectContained(run);
     });
 
-    // Resolved today: the log is the only evidence, exit 0 agrees with it, and nothing checks that pytest ran.
-    it.fails('writing PASSED lines past the capture (to the eval script\'s stdout) at import time, then os._exit(0)', async () => {
+    // pytest never printed its final summary (and the forged one counts fewer passes than the
+    // forged PASSED lines): the log is no evidence, so no test is proven passing.
+    it('writing PASSED lines past the capture (to the eval script\'s stdout) at import time, then os._exit(0)', async () => {
       const prelude = [
         'import os',
         '',
@@ -212,16 +213,16 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       '',
     ].join('\n');
 
-    // Resolved today (SWE-bench too): eval.sh resets only the test patch's files, so the patch's conftest.py loads.
-    it.fails('a root conftest.py whose makereport hookwrapper rewrites every outcome to passed', async () => {
+    // SWE-bench is fooled by this one: the patch's conftest.py files are removed before the tests run.
+    it('a root conftest.py whose makereport hookwrapper rewrites every outcome to passed', async () => {
       const run = await evaluateHostile(h, 'conftest-root-makereport', realPatch(h, { files: { 'conftest.py': makereportAllPass } }));
       expect(run.result.resolved).toBe(false);
       expect(run.result.tests_status?.FAIL_TO_PASS.failure).toEqual([ADD]);
       expectContained(run);
     });
 
-    // Resolved today: as above, in tests/.
-    it.fails('a tests/conftest.py that replaces every collected test with a no-op', async () => {
+    // As above, in tests/.
+    it('a tests/conftest.py that replaces every collected test with a no-op', async () => {
       const noop = 'def pytest_collection_modifyitems(config, items):\n    for item in items:\n        item.runtest = lambda: None\n';
       const run = await evaluateHostile(h, 'conftest-tests-noop', realPatch(h, { files: { 'tests/conftest.py': noop } }));
       expect(run.result.resolved).toBe(false);
@@ -238,14 +239,16 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
         '',
       ].join('\n');
       const run = await evaluateHostile(h, 'conftest-tests-deselect', realPatch(h, { files: { 'tests/conftest.py': deselect } }));
-      expect(run.output).toContain('1 deselected');
+      // The patch's conftest.py is removed before the tests run, so nothing is deselected.
+      expect(run.output).not.toContain('deselected');
       expect(run.result.resolved).toBe(false);
       expect(run.result.tests_status?.FAIL_TO_PASS).toEqual({ success: [], failure: [ADD] });
       expect(run.result.tests_status?.PASS_TO_PASS).toEqual({ success: [MUL], failure: [] });
       expectContained(run);
     });
 
-    // Resolved today: code under test runs inside pytest's process and can rewrite any report.
+    // KNOWN LIMIT, pinned: the code under test runs inside pytest's own process and can rewrite
+    // any report it makes; no reading of the log can tell. SWE-bench has the same limit.
     it.fails('the code under test registers an all-pass pytest plugin at import time (no conftest at all)', async () => {
       const prelude = [
         'import gc',
@@ -526,8 +529,9 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       ].join('\n');
       const patch = realPatch(h, { files: { 'README.md': '# calc, moved\n' } }) + moveRef;
       const run = await evaluateHostile(h, 'git-ref-moved-by-patch', patch);
-      expect(run.output).toContain(`FAILED ${ADD}`);
-      expectAddFailed(run);
+      // A patch that writes inside .git is refused whole (the fallbacks would have written it).
+      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, error: { code: 'PATCH_APPLY' } });
+      expect(run.result.error?.message).toContain('.git/refs/heads/main');
       expectContained(run);
     });
 
@@ -545,8 +549,8 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       expectContained(run);
     });
 
-    // Resolved today: patch --fuzz writes under .git, eval.sh's git runs the hook, bash reads eval.sh as it goes.
-    it.fails('a .git/hooks/post-checkout hook (written by the patch --fuzz fallback) that rewrites the rest of eval.sh', async () => {
+    // A patch that writes under .git is refused; had it landed, git runs with no hooks and bash has parsed all of eval.sh first.
+    it('a .git/hooks/post-checkout hook (written by the patch --fuzz fallback) that rewrites the rest of eval.sh', async () => {
       // git apply refuses .git paths, so the strict apply fails and `patch --fuzz=5` writes the
       // hook; eval.sh's `git checkout <base> -- <test files>` then runs it before the test patch.
       const hook = [
@@ -578,8 +582,8 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
         '',
       ].join('\n');
       const run = await evaluateHostile(h, 'git-hook-rewrites-eval', patch);
-      expect(run.result.resolved).toBe(false);
-      expect(run.result.tests_status?.FAIL_TO_PASS.failure).toEqual([ADD]);
+      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, error: { code: 'PATCH_APPLY' } });
+      expect(run.result.error?.message).toContain('.git/hooks/post-checkout');
       expectContained(run);
     });
   });

@@ -6,4 +6,9 @@ export interface LogParser {
   readonly name: string;
   readonly description: string;
   parse(log: string): TestStatusMap;
+  /**
+   * Whether the runner reached its own end (its final summary) and the summary agrees with
+   * the parsed statuses; the reason when it did not. Parsers that cannot tell leave it out.
+   */
+  checkCompletion?(log: string, statuses: TestStatusMap): string | undefined;
 }

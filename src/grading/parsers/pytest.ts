@@ -50,8 +50,42 @@ export function parsePytestLog(log: string): TestStatusMap {
   return statuses;
 }
 
+/** pytest's last line: `==== 1 failed, 2 passed, 1 warning in 0.12s ====`, or `no tests ran in ...`. */
+const FINAL_SUMMARY = /^=*\s*((?:\d+ [a-z]+(?:, )?)+|no tests ran) in [\d.]+ ?(?:s|seconds)(?: \([\d:]+\))?\s*=*$/;
+
+function summaryCounts(log: string): Map<string, number> | undefined {
+  let counts: Map<string, number> | undefined;
+  for (const line of logLines(log)) {
+    const match = FINAL_SUMMARY.exec(line.trim());
+    if (!match) continue;
+    counts = new Map();
+    for (const part of (match[1] ?? '').split(', ')) {
+      const [n, word] = part.split(' ');
+      if (word) counts.set(word.replace(/s$/, '').replace(/^error$/, 'error'), Number(n));
+    }
+  }
+  return counts;
+}
+
+/**
+ * A run that never printed pytest's final summary did not finish (killed, or os._exit from
+ * the code under test after printing PASSED lines); one whose summary counts fewer passes
+ * than PASSED lines in the log has lines that pytest did not write. The last summary line is
+ * the outer run's (pytest's own tests print inner runs' output before it). `statuses` should
+ * hold the tests being graded only: inner runs' PASSED lines are no evidence either way.
+ */
+function checkPytestCompletion(log: string, statuses: TestStatusMap): string | undefined {
+  const counts = summaryCounts(log);
+  if (!counts) return "pytest's final summary line is missing: the run did not finish";
+  const passedLines = [...statuses.values()].filter((s) => s === 'PASSED').length;
+  const passedCount = (counts.get('passed') ?? 0) + (counts.get('xpassed') ?? 0);
+  if (passedLines > passedCount) return `the log has ${passedLines} PASSED tests but pytest's summary counts ${passedCount} passed`;
+  return undefined;
+}
+
 export const pytestParser: LogParser = {
   name: 'pytest',
   description: 'pytest -rA output (short test summary and -v progress lines), SWE-bench spelling',
   parse: parsePytestLog,
+  checkCompletion: checkPytestCompletion,
 };
