@@ -96,20 +96,22 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
   };
   const timings: Record<string, number> = {};
   const partial: Partial<Pick<InstanceResult, 'images' | 'key'>> = {};
+  const infraErrors: Array<{ code: string; message: string }> = [];
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await attemptOne(instance, prediction, ctx, { outDir, reportPath, log, timings, partial });
       if ('reused' in outcome) return { result: outcome.reused, reused: true };
-      return { result: finish(reportPath, { ...base, ...outcome.verdict, timings, ...partial, infra_retries: attempt }, started, log), reused: false };
+      return { result: finish(reportPath, { ...base, ...outcome.verdict, timings, ...partial, infra_retries: attempt, infra_errors: infraErrors }, started, log), reused: false };
     } catch (err) {
       log.info(`error ${errorCode(err)} (attempt ${attempt + 1}): ${errorMessage(err)}`);
       // The engine went away or restarted: wait for it and try again, a bounded number of times.
+      if (isInfraError(err)) infraErrors.push({ code: 'INFRA', message: errorMessage(err) });
       if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) {
         await removeOrphanGradingContainers(ctx.runId, instance.instance_id).catch(() => undefined);
         continue;
       }
       const verdict = isInfraError(err) ? { ...errorVerdict(err), error: { code: 'INFRA', message: `${errorMessage(err)} (after ${attempt + 1} attempt(s))` } } : errorVerdict(err);
-      return { result: finish(reportPath, { ...base, ...verdict, timings, ...partial, infra_retries: attempt }, started, log), reused: false };
+      return { result: finish(reportPath, { ...base, ...verdict, timings, ...partial, infra_retries: attempt, infra_errors: infraErrors }, started, log), reused: false };
     }
   }
 }

@@ -27,6 +27,8 @@ export interface InstanceResult {
   key?: ResultKey;
   /** Attempts redone after an infrastructure failure (engine restart). */
   infra_retries?: number;
+  /** The infrastructure failures (class INFRA) that made those retries. */
+  infra_errors?: Array<{ code: string; message: string }>;
   finished_at: string;
 }
 

@@ -31,6 +31,7 @@ describe('the Docker engine restarted in the middle of a run (real dockerd)', ()
     const outcome = await running;
     const result = outcome.results[0]!;
     expect(result.infra_retries).toBeGreaterThanOrEqual(1);
+    expect(result.infra_errors?.[0]?.code).toBe('INFRA');
     expect(result.error).toBeUndefined();
     expect(result.resolved).toBe(true);
     expect(outcome.summaries[0]).toMatchObject({ completed_instances: 1, resolved_instances: 1, error_instances: 0 });
