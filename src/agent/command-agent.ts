@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../config/harness-config.js';
+import { PROJECT_ROOT, saveHarnessConfig } from '../config/harness-config.js';
 import { OutputCollector } from '../docker/output-collector.js';
 import type { ModelProvider } from '../model/types.js';
 import { startSession } from '../sandbox/sessions.js';
@@ -11,23 +11,26 @@ import { TrajectoryWriter } from './trajectory.js';
 
 /**
  * An outside agent program. It runs on the host, in the episode's folder, and reaches the
- * sandbox through the harness: `$SWE_HARNESS session exec $SWE_HARNESS_SESSION -- CMD`, or
+ * sandbox through the harness (SWE_HARNESS_CONFIG points the CLI at this run's config): `$SWE_HARNESS session exec $SWE_HARNESS_SESSION -- CMD`, or
  * `$SWE_HARNESS mcp --session $SWE_HARNESS_SESSION` for the tools over MCP. The problem
  * statement is in $SWE_HARNESS_PROBLEM_FILE. When it exits, the session's diff is the patch.
  */
 export async function runCommandEpisode(input: Omit<EpisodeInput, 'makeModel'> & { command: string }): Promise<EpisodeResult> {
   if (existsSync(resultFile(input.outDir))) return JSON.parse(readFileSync(resultFile(input.outDir), 'utf8')) as EpisodeResult;
   const sandbox = await startSession({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
+  mkdirSync(input.outDir, { recursive: true });
   const problemFile = path.join(input.outDir, 'problem_statement.md');
   writeFileSync(problemFile, input.instance.problem_statement);
   const cli = `${process.execPath} ${path.join(PROJECT_ROOT, 'dist/src/cli/main.js')}`;
+  const configFile = path.join(input.outDir, 'harness-config.yaml');
+  saveHarnessConfig(input.config, configFile);
   const writer = new TrajectoryWriter(path.join(input.outDir, 'trajectory.jsonl'));
   const model: ModelProvider = { name: 'command', model: `command:${input.command}`, sampling: {}, query: () => Promise.reject(new Error('not a model')) };
   writer.write({ type: 'header', instance_id: input.instance.instance_id, agent: 'command', model: model.model, sampling: {}, limits: { ...input.limits }, messages: [], started_at: new Date().toISOString() });
   const started = Date.now();
   const run = await runProgram(input.command, {
     cwd: input.outDir,
-    env: { ...process.env, SWE_HARNESS: cli, SWE_HARNESS_SESSION: sandbox.sessionId, SWE_HARNESS_INSTANCE: input.instance.instance_id, SWE_HARNESS_PROBLEM_FILE: problemFile, SWE_HARNESS_WORKDIR: sandbox.workdir },
+    env: { ...process.env, SWE_HARNESS: cli, SWE_HARNESS_CONFIG: configFile, SWE_HARNESS_SESSION: sandbox.sessionId, SWE_HARNESS_INSTANCE: input.instance.instance_id, SWE_HARNESS_PROBLEM_FILE: problemFile, SWE_HARNESS_WORKDIR: sandbox.workdir },
     timeoutMs: input.limits.maxWallSeconds * 1000,
     signal: input.signal,
   });

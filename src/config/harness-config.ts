@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { zodProblems } from './zod-problems.js';
@@ -101,7 +101,9 @@ function readYamlObject(file: string): Plain {
  * The default config, a user's file over it, then overrides (from flags) over both. Relative
  * paths in the defaults are the project's; relative paths in a user's file are the cwd's.
  */
-export function loadHarnessConfig(userFile?: string, overrides: Plain = {}): HarnessConfig {
+export function loadHarnessConfig(userFileArg?: string, overrides: Plain = {}): HarnessConfig {
+  // A program the harness started (the command agent) finds the run's config here.
+  const userFile = userFileArg ?? process.env.SWE_HARNESS_CONFIG;
   const defaultsFile = path.join(PROJECT_ROOT, 'config/default.yaml');
   const defaults = readYamlObject(defaultsFile);
   (defaults as { spec_dirs: string[] }).spec_dirs = ((defaults.spec_dirs as string[]) ?? []).map((d) =>
@@ -115,4 +117,17 @@ export function loadHarnessConfig(userFile?: string, overrides: Plain = {}): Har
     throw new HarnessError('CONFIG_INVALID', `invalid config:\n${lines.join('\n')}`, { file });
   }
   return result.data;
+}
+
+/** Writes a config with every path made absolute, for a program started in another folder. */
+export function saveHarnessConfig(config: HarnessConfig, file: string): void {
+  const absolute: HarnessConfig = {
+    ...config,
+    images: { ...config.images, log_dir: path.resolve(config.images.log_dir) },
+    spec_dirs: config.spec_dirs.map((d) => path.resolve(d)),
+    repo_cache: path.resolve(config.repo_cache),
+    run: { ...config.run, root: path.resolve(config.run.root) },
+    state_dir: path.resolve(config.state_dir),
+  };
+  writeFileSync(file, stringifyYaml(absolute));
 }
