@@ -116,15 +116,17 @@ function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): P
   const parser = getLogParser(spec.logParser);
   const statuses = parser.parse(section);
   const graded = gradeTests(statuses, spec.failToPass, spec.passToPass);
-  const doubt = logDoubt(parser, section, statuses, exitCode, spec);
+  const doubt = crashed(exitCode) ?? logDoubt(parser, section, statuses, exitCode, spec);
   // A log that is no evidence proves no test passing: every graded test counts as failed.
   if (doubt) return { ...NOT_RESOLVED, tests_status: gradeTests(new Map(), spec.failToPass, spec.passToPass).testsStatus, error: doubt };
-  if (!graded.resolved && exitCode !== null && exitCode >= 128) {
-    // Not a different verdict, but the reason for it: the runner was killed by a signal.
-    const note = { code: 'TEST_CRASHED', message: `the test command was killed by signal ${exitCode - 128}${exitCode === 137 ? ' (SIGKILL: the OOM killer, or the pids limit)' : ''}` };
-    return { resolved: false, resolution: graded.resolution, tests_status: graded.testsStatus, error: note };
-  }
   return { resolved: graded.resolved, resolution: graded.resolution, tests_status: graded.testsStatus };
+}
+
+/** The runner itself was killed by a signal (exit 128+n): its log ends wherever it was cut. */
+function crashed(exitCode: number | null): Verdict['error'] | undefined {
+  if (exitCode === null || exitCode < 128) return undefined;
+  const hint = exitCode === 137 ? ' (SIGKILL: the OOM killer, or the pids limit)' : '';
+  return { code: 'TEST_CRASHED', message: `the test command was killed by signal ${exitCode - 128}${hint}` };
 }
 
 /**

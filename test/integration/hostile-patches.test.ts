@@ -89,6 +89,8 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       const bomb = calcSource("hog = []\nwhile True:\n    hog.append(b'x' * (64 * 1024 * 1024))");
       const run = await evaluateHostile(h, 'memory-bomb', h.task.patchWith(bomb));
       expect(run.result.resolved).toBe(false);
+      // pytest itself is OOM-killed (exit 137): the verdict says so.
+      expect(run.result.error?.code).toBe('TEST_CRASHED');
       expect(run.result.tests_status?.FAIL_TO_PASS.failure).toEqual([ADD]);
       expectContained(run);
     });
