@@ -22,11 +22,11 @@ function makeRepo() {
 }
 
 describe('checkoutAtCommit', () => {
-  for (const kind of ['clone', 'bundle'] as const) {
+  for (const kind of ['clone', 'bundle', 'git URL'] as const) {
     it(`leaves no history after base_commit (source: ${kind})`, async () => {
       const { repo, first, base, fix } = makeRepo();
       const tmp = mkdtempSync(path.join(os.tmpdir(), 'checkout-'));
-      const source = kind === 'bundle' ? repo.bundle(path.join(tmp, 'r.bundle')) : repo.dir;
+      const source = kind === 'bundle' ? repo.bundle(path.join(tmp, 'r.bundle')) : kind === 'git URL' ? `file://${repo.dir}` : repo.dir;
       const dest = path.join(tmp, 'testbed');
       await checkoutAtCommit({ repo: 'demo/r', source, cacheDir: path.join(tmp, 'cache') }, base, dest);
 
