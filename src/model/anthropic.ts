@@ -1,16 +1,12 @@
-import type { RetryPolicy } from './backoff.js';
-import { isRecord, type JsonRequest } from './http.js';
+import { isRecord } from './http.js';
 import {
   formatError,
+  HttpModelProvider,
   type HttpProviderOptions,
-  joinUrl,
   type ParsedAnswer,
-  queryOverHttp,
-  retryPolicy,
   tokenCount,
 } from './http-provider.js';
-import type { ModelPrice } from './pricing.js';
-import type { ChatMessage, ModelProvider, ModelResponse, QueryOptions, SamplingParams, ToolCall, ToolSpec } from './types.js';
+import type { ChatMessage, ModelResponse, QueryOptions, SamplingParams, ToolCall, ToolSpec } from './types.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -24,37 +20,16 @@ interface AnthropicMessage {
 }
 
 /** The Messages API (`POST {baseUrl}/v1/messages`). */
-export class AnthropicProvider implements ModelProvider {
+export class AnthropicProvider extends HttpModelProvider {
   readonly name = 'anthropic';
-  readonly model: string;
-  readonly sampling: SamplingParams;
-  readonly baseUrl: string;
-  // Private so that neither JSON.stringify nor util.inspect of a provider shows the key.
-  readonly #apiKey: string | null;
-  readonly #policy: RetryPolicy;
-  readonly #price: ModelPrice | undefined;
 
   constructor(options: HttpProviderOptions) {
-    this.model = options.model;
-    this.sampling = { ...options.sampling };
-    this.baseUrl = options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL;
-    this.#apiKey = options.apiKey;
-    this.#policy = retryPolicy(options.retry);
-    this.#price = options.price;
+    super(options, ANTHROPIC_DEFAULT_BASE_URL);
   }
 
   query(messages: ChatMessage[], tools: ToolSpec[], opts: QueryOptions = {}): Promise<ModelResponse> {
-    const request: JsonRequest = {
-      provider: this.name,
-      url: joinUrl(this.baseUrl, '/v1/messages'),
-      headers: {
-        'anthropic-version': ANTHROPIC_VERSION,
-        ...(this.#apiKey ? { 'x-api-key': this.#apiKey } : {}),
-      },
-      body: anthropicRequestBody(this.model, messages, tools, this.sampling),
-      secrets: this.#apiKey ? [this.#apiKey] : [],
-    };
-    return queryOverHttp(request, this.#policy, parseAnthropicAnswer, this.#price, opts.signal);
+    const body = anthropicRequestBody(this.model, messages, tools, this.sampling);
+    return this.post('/v1/messages', (key) => ({ 'anthropic-version': ANTHROPIC_VERSION, ...(key ? { 'x-api-key': key } : {}) }), body, parseAnthropicAnswer, opts.signal);
   }
 }
 

@@ -1,8 +1,8 @@
 import { HarnessError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
-import { type JsonRequest, postJson } from './http.js';
+import { postJson, type JsonRequest } from './http.js';
 import { costOf, type ModelPrice } from './pricing.js';
-import type { AssistantMessage, ModelResponse, SamplingParams, Usage } from './types.js';
+import type { AssistantMessage, ChatMessage, ModelProvider, ModelResponse, QueryOptions, SamplingParams, ToolSpec, Usage } from './types.js';
 
 /** What both HTTP providers are built from. */
 export interface HttpProviderOptions {
@@ -81,4 +81,47 @@ export function formatError(provider: string, what: string): HarnessError {
 /** A non-negative integer count, 0 when the server left it out (some local servers do). */
 export function tokenCount(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
+
+/**
+ * What both HTTP providers share: the settings, the key kept private (so neither
+ * JSON.stringify nor util.inspect of a provider shows it), and one POST with retries and cost.
+ * A provider says where to post, how the key is sent, and how to read the answer.
+ */
+export abstract class HttpModelProvider implements ModelProvider {
+  abstract readonly name: string;
+  readonly model: string;
+  readonly sampling: SamplingParams;
+  readonly baseUrl: string;
+  readonly #apiKey: string | null;
+  readonly #policy: RetryPolicy;
+  readonly #price: ModelPrice | undefined;
+
+  constructor(options: HttpProviderOptions, defaultBaseUrl: string) {
+    this.model = options.model;
+    this.sampling = { ...options.sampling };
+    this.baseUrl = options.baseUrl ?? defaultBaseUrl;
+    this.#apiKey = options.apiKey;
+    this.#policy = retryPolicy(options.retry);
+    this.#price = options.price;
+  }
+
+  abstract query(messages: ChatMessage[], tools: ToolSpec[], opts?: QueryOptions): Promise<ModelResponse>;
+
+  protected post(
+    path: string,
+    headers: (apiKey: string | null) => Record<string, string>,
+    body: unknown,
+    parse: (json: unknown) => ParsedAnswer,
+    signal?: AbortSignal,
+  ): Promise<ModelResponse> {
+    const request: JsonRequest = {
+      provider: this.name,
+      url: joinUrl(this.baseUrl, path),
+      headers: headers(this.#apiKey),
+      body,
+      secrets: this.#apiKey ? [this.#apiKey] : [],
+    };
+    return queryOverHttp(request, this.#policy, parse, this.#price, signal);
+  }
 }

@@ -1,16 +1,12 @@
-import type { RetryPolicy } from './backoff.js';
-import { isRecord, type JsonRequest } from './http.js';
+import { isRecord } from './http.js';
 import {
   formatError,
+  HttpModelProvider,
   type HttpProviderOptions,
-  joinUrl,
   type ParsedAnswer,
-  queryOverHttp,
-  retryPolicy,
   tokenCount,
 } from './http-provider.js';
-import type { ModelPrice } from './pricing.js';
-import type { ChatMessage, ModelProvider, ModelResponse, QueryOptions, SamplingParams, ToolCall, ToolSpec } from './types.js';
+import type { ChatMessage, ModelResponse, QueryOptions, SamplingParams, ToolCall, ToolSpec } from './types.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -18,34 +14,16 @@ export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
  * The Chat Completions API (`POST {baseUrl}/chat/completions`), as OpenAI serves it and as
  * vLLM, Ollama, LM Studio and most gateways imitate it: point `baseUrl` at their `/v1`.
  */
-export class OpenAICompatibleProvider implements ModelProvider {
+export class OpenAICompatibleProvider extends HttpModelProvider {
   readonly name = 'openai';
-  readonly model: string;
-  readonly sampling: SamplingParams;
-  readonly baseUrl: string;
-  // Private so that neither JSON.stringify nor util.inspect of a provider shows the key.
-  readonly #apiKey: string | null;
-  readonly #policy: RetryPolicy;
-  readonly #price: ModelPrice | undefined;
 
   constructor(options: HttpProviderOptions) {
-    this.model = options.model;
-    this.sampling = { ...options.sampling };
-    this.baseUrl = options.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
-    this.#apiKey = options.apiKey;
-    this.#policy = retryPolicy(options.retry);
-    this.#price = options.price;
+    super(options, OPENAI_DEFAULT_BASE_URL);
   }
 
   query(messages: ChatMessage[], tools: ToolSpec[], opts: QueryOptions = {}): Promise<ModelResponse> {
-    const request: JsonRequest = {
-      provider: this.name,
-      url: joinUrl(this.baseUrl, '/chat/completions'),
-      headers: this.#apiKey ? { authorization: `Bearer ${this.#apiKey}` } : {},
-      body: openAIRequestBody(this.model, messages, tools, this.sampling),
-      secrets: this.#apiKey ? [this.#apiKey] : [],
-    };
-    return queryOverHttp(request, this.#policy, parseOpenAIAnswer, this.#price, opts.signal);
+    const body = openAIRequestBody(this.model, messages, tools, this.sampling);
+    return this.post('/chat/completions', (key): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {}), body, parseOpenAIAnswer, opts.signal);
   }
 }
 
