@@ -25,7 +25,11 @@ export interface RunnerGuard {
 }
 
 const ANY_LANGUAGE: Pick<RunnerGuard, 'refusePaths'> = {
-  refusePaths: [{ pattern: /(^|\/)\.git(\/|$)/, why: 'writes inside .git (a planted hook or config would run code)' }],
+  refusePaths: [
+    { pattern: /(^|\/)\.git(\/|$)/, why: 'writes inside .git (a planted hook or config would run code)' },
+    // A parser that reads report files (JUnit XML) would read the patch's own.
+    { pattern: /(^|\/)(surefire-reports|failsafe-reports|test-results|test-reports)\//, why: 'writes test report files' },
+  ],
 };
 
 const PYTHON: RunnerGuard = {
@@ -35,6 +39,9 @@ const PYTHON: RunnerGuard = {
     { pattern: /(^|\/)[^/]+\.(egg-info|dist-info|egg-link)(\/|$)/, why: 'writes package metadata (entry points can load a pytest plugin)' },
     { pattern: /(^|\/)(site-packages|dist-packages)\//, why: 'writes into an installed packages folder' },
     { pattern: /(^|\/)[^/]+\.pth$/, why: 'adds a .pth file (code run at interpreter start)' },
+    // Compiled modules are imported before the source beside them (an extension module first,
+    // an unchecked-hash .pyc without looking at the source): a test module of the patch's own.
+    { pattern: /(^|\/)__pycache__\/|\.py[co]$|\.(so|pyd)$/, why: 'adds compiled Python (imported instead of the source beside it)' },
   ],
   refuseLines: [],
   pythonShadowCheck: true,

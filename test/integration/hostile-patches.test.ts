@@ -339,6 +339,18 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       expectContained(run, { refusedBeforeStart: true });
     });
 
+    it('compiled-test-module: an unchecked-hash .pyc and an extension module beside tests/test_calc.py, imported instead of it', async () => {
+      for (const [name, file] of [
+        ['pyc-test-module', 'tests/__pycache__/test_calc.cpython-311.pyc'],
+        ['so-test-module', 'tests/test_calc.cpython-311-x86_64-linux-gnu.so'],
+      ] as const) {
+        const run = await evaluateHostile(h, name, realPatch(h, { files: { [file]: 'compiled all-pass tests\n' } }));
+        expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+        expect(run.result.verdict_reason?.message).toContain(file);
+        expectContained(run, { refusedBeforeStart: true });
+      }
+    });
+
     // Gold twins: a fix that also changes such files for its own reasons is still graded as SWE-bench grades it.
     it('gold twin: the fix plus a pyproject.toml with pytest markers and a new helper module resolves', async () => {
       const extras = realPatch(h, { files: { 'pyproject.toml': '[tool.pytest.ini_options]\nmarkers = ["slow"]\n', 'calcutil.py': 'TWO = 2\n' } });

@@ -55,6 +55,17 @@ describe('the runner guard of each language', () => {
     expect(refusal(newFile('calc.py', ['x = 1']), python)).toBeUndefined();
   });
 
+  it('python: compiled modules that would be imported instead of a test module are refused', () => {
+    expect(refusal(newFile('tests/test_calc.cpython-311-x86_64-linux-gnu.so', ['x']), python)).toContain('compiled Python');
+    expect(refusal(newFile('tests/__pycache__/test_calc.cpython-311.pyc', ['x']), python)).toContain('compiled Python');
+    expect(refusal(newFile('tests/test_calc.pyc', ['x']), python)).toContain('compiled Python');
+  });
+
+  it('report files a parser reads (JUnit XML) are refused in every language', () => {
+    expect(refusal(newFile('target/surefire-reports/TEST-x.xml', ['<testsuite/>']), runnerGuard('java', 'junit-xml', []))).toContain('report files');
+    expect(refusal(newFile('build/test-results/test/TEST-x.xml', ['<testsuite/>']), runnerGuard('python', 'junit-xml', []))).toContain('report files');
+  });
+
   it('every language refuses .git', () => {
     for (const base of ['python', 'node', 'go', 'rust', 'java', 'unknown']) {
       expect(refusal(newFile('.git/hooks/post-checkout', ['#!/bin/sh']), runnerGuard(base, 'x', []))).toContain('.git');
