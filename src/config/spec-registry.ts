@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { HarnessError } from '../errors.js';
 import { repoSpecSchema, type EnvSpec, type RepoSpec } from './spec-schema.js';
 import { isValidRange, versionInRange } from './version-range.js';
-import { zodProblems } from './zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 
 /** The file name a repo's spec lives in: owner__name.yaml, as SWE-bench spells instance ids. */
 export function specFileName(repo: string): string {

@@ -13,7 +13,7 @@ import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
-import { makeTestSpec } from '../spec/test-spec.js';
+import { makeTestSpec } from '../test-spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';

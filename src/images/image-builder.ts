@@ -8,7 +8,7 @@ import { LABELS } from '../docker/client.js';
 import { imageId } from '../docker/images.js';
 import { HarnessError } from '../errors.js';
 import { checkoutAtCommit } from '../repo/checkout.js';
-import type { ImageRecipe, TestSpec } from '../spec/test-spec.js';
+import type { ImageRecipe, TestSpec } from '../test-spec/test-spec.js';
 import { KeyedLock } from '../util/keyed-lock.js';
 
 export interface BuiltImages {

@@ -3,8 +3,8 @@ import { SpecRegistry } from '../config/spec-registry.js';
 import { RunningContainer } from '../docker/container.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
-import { TESTBED } from '../spec/eval-script.js';
-import { makeTestSpec } from '../spec/test-spec.js';
+import { TESTBED } from '../grading/eval-markers.js';
+import { makeTestSpec } from '../test-spec/test-spec.js';
 import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
 

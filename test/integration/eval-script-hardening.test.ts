@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SpecRegistry } from '../../src/config/spec-registry.js';
 import { RunningContainer } from '../../src/docker/container.js';
 import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
-import { makeTestSpec } from '../../src/spec/test-spec.js';
+import { makeTestSpec } from '../../src/test-spec/test-spec.js';
 import { makePythonTask } from '../helpers/python-task.js';
 
 /**

@@ -3,7 +3,7 @@ import { assertDockerAvailable } from '../../docker/client.js';
 import { listManagedImages, removeImage } from '../../docker/images.js';
 import { errorMessage, HarnessError } from '../../errors.js';
 import { makeImageBuilder } from '../../images/instance-images.js';
-import { makeTestSpec } from '../../spec/test-spec.js';
+import { makeTestSpec } from '../../test-spec/test-spec.js';
 import { runPool } from '../../util/pool.js';
 import { loadHarnessConfig } from '../../config/harness-config.js';
 import { loadSelection, printProblems } from '../load-selection.js';
