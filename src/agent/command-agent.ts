@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, saveHarnessConfig } from '../config/harness-config.js';
-import { OutputCollector } from '../docker/output-collector.js';
+import { OutputCollector } from '../util/head-tail.js';
 import type { ModelProvider } from '../model/types.js';
 import { startSession } from '../sandbox/sessions.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';

@@ -1,25 +1,10 @@
 import type Docker from 'dockerode';
 import { buffer } from 'node:stream/consumers';
-import { pack } from 'tar-stream';
+import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
-import { dockerClient, LABELS } from './client.js';
-import { OutputCollector } from './output-collector.js';
-
-export interface ContainerLimits {
-  memoryMb: number;
-  cpus: number;
-  pids: number;
-  network: boolean;
-  /** Open files per process (RLIMIT_NOFILE). */
-  nofile?: number;
-  /** The largest file a process may write (RLIMIT_FSIZE), in MiB. */
-  fileSizeMb?: number;
-  /** Linux capabilities dropped ('ALL' for all). */
-  capDrop?: string[];
-  noNewPrivileges?: boolean;
-  /** The user commands run as; empty: the image's own (root in SWE-bench's images). */
-  user?: string;
-}
+import type { Container, ContainerLimits, ContainerOptions, ExecOptions, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
+import { OutputCollector } from '../util/head-tail.js';
+import { DockerShellChannel } from './shell-channel.js';
 
 function hardening(limits: ContainerLimits): Record<string, unknown> {
   const ulimits = [];
@@ -30,30 +15,6 @@ function hardening(limits: ContainerLimits): Record<string, unknown> {
     CapDrop: limits.capDrop ?? [],
     SecurityOpt: limits.noNewPrivileges ? ['no-new-privileges'] : [],
   };
-}
-
-export interface ContainerOptions {
-  image: string;
-  labels: Record<string, string>;
-  limits: ContainerLimits;
-  env?: Record<string, string>;
-  name?: string;
-}
-
-export interface ExecOptions {
-  timeoutMs: number;
-  outputCapBytes: number;
-  workdir?: string;
-  env?: Record<string, string>;
-}
-
-export interface ExecResult {
-  /** null when the command was killed by the timeout. */
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  truncated: boolean;
-  durationMs: number;
 }
 
 function streamEnded(stream: NodeJS.ReadableStream & { destroy(): void }, timedOut: () => boolean): Promise<void> {
@@ -87,22 +48,23 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * A running container that is removed when disposed (`await using`), whatever happened.
+ * A Docker container that is removed when disposed (`await using`), whatever happened.
  * It idles on `sleep infinity`; work runs in it through exec.
  */
-export class RunningContainer implements AsyncDisposable {
+export class RunningContainer implements Container {
   private constructor(
     readonly container: Docker.Container,
     readonly docker: Docker,
   ) {}
 
-  static async start(opts: ContainerOptions, docker = dockerClient()): Promise<RunningContainer> {
+  /** `marks`: labels on everything the harness makes (see runtime/labels.ts). */
+  static async start(opts: ContainerOptions, docker: Docker, marks: Record<string, string>): Promise<RunningContainer> {
     const container = await docker.createContainer({
       Image: opts.image,
       name: opts.name,
       Cmd: ['sleep', 'infinity'],
       Entrypoint: [],
-      Labels: { [LABELS.managed]: 'true', ...opts.labels },
+      Labels: { ...marks, ...opts.labels },
       User: opts.limits.user || undefined,
       Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
       NetworkDisabled: !opts.limits.network,
@@ -127,7 +89,7 @@ export class RunningContainer implements AsyncDisposable {
   }
 
   /** A container made earlier (by this process or one before it), by id. */
-  static attach(id: string, docker = dockerClient()): RunningContainer {
+  static attach(id: string, docker: Docker): RunningContainer {
     return new RunningContainer(docker.getContainer(id), docker);
   }
 
@@ -170,6 +132,21 @@ export class RunningContainer implements AsyncDisposable {
     for (const [name, content] of Object.entries(files)) archive.entry({ name, mode: 0o644 }, content);
     archive.finalize();
     await this.container.putArchive(await buffer(archive), { path: dir });
+  }
+
+  async getFile(file: string): Promise<Buffer | undefined> {
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.container.getArchive({ path: file });
+    } catch (cause) {
+      if ((cause as { statusCode?: number }).statusCode === 404) return undefined;
+      throw cause;
+    }
+    return firstFileOf(archive);
+  }
+
+  openShell(): Promise<ShellChannel> {
+    return DockerShellChannel.open(this.container, this.docker);
   }
 
   /** Runs a command; on timeout the whole container is killed, so nothing it started lives on. */
@@ -218,4 +195,24 @@ export class RunningContainer implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.remove().catch(() => undefined);
   }
+}
+
+/** The bytes of the first file in a tar stream (getArchive of one file holds just it). */
+function firstFileOf(archive: NodeJS.ReadableStream): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const tar = extract();
+    let found: Buffer | undefined;
+    tar.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => void chunks.push(c as Buffer));
+      stream.on('end', () => {
+        if (!found && header.type === 'file') found = Buffer.concat(chunks);
+        next();
+      });
+      stream.resume();
+    });
+    tar.on('finish', () => resolve(found));
+    tar.on('error', reject);
+    archive.pipe(tar);
+  });
 }

@@ -1,5 +1,5 @@
 import { APPLY_FAILED_EXIT, APPLY_FAILED_MARKER, START_MARKER } from '../grading/eval-markers.js';
-import type { ExecResult } from '../docker/container.js';
+import type { ExecResult } from '../runtime/container-runtime.js';
 
 export const PATCH_PATH = '/tmp/swe-harness/patch.diff';
 export const EVAL_PATH = '/tmp/swe-harness/eval.sh';

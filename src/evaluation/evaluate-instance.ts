@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
-import { LABELS } from '../docker/client.js';
-import { RunningContainer } from '../docker/container.js';
 import { errorCode, errorMessage, HarnessError } from '../errors.js';
 import { gradeTests, type TestsStatus } from '../grading/grade.js';
 import type { LogParser } from '../grading/parsers/log-parser.js';
@@ -15,8 +13,10 @@ import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, VerdictReasonCode } from '../report/instance-result.js';
 import { TESTBED } from '../grading/eval-markers.js';
 import type { TestSpec } from '../test-spec/test-spec.js';
+import type { Container } from '../runtime/container-runtime.js';
+import { LABELS } from '../runtime/labels.js';
+import { containerRuntime } from '../runtime/registry.js';
 import type { InstanceLog } from '../util/instance-log.js';
-import { dockerAnswers } from './infra.js';
 import { applyWithFallbacks, EVAL_PATH, STRICT_APPLY_THEN_EVAL, strictApplyFailed } from './apply-patch.js';
 
 export interface GradingContext {
@@ -53,7 +53,7 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   const changedProtected = protectedChanges(patch, spec.guard.protect);
   const protectedNote = changedProtected.restored.length + changedProtected.removed.length > 0 ? { protected_files: changedProtected } : {};
   const t0 = Date.now();
-  await using container = await RunningContainer.start({
+  await using container = await containerRuntime().start({
     image: images.instance,
     labels: { [LABELS.kind]: 'grading', [LABELS.run]: ctx.runId, [LABELS.instance]: spec.instanceId },
     limits: containerLimits(ctx.config, ctx.config.sandbox.network),
@@ -95,11 +95,11 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
  * it) was lost: to an engine restart (infrastructure: the instance is retried) or to the
  * patch's own code stopping the container's init (a verdict: not resolved).
  */
-async function containerLost(container: RunningContainer, timedOut: boolean): Promise<string | undefined> {
+async function containerLost(container: Container, timedOut: boolean): Promise<string | undefined> {
   if (timedOut) return undefined;
   const state = await container.state().catch(() => undefined);
   if (state === 'running') return undefined;
-  if (state === undefined || !(await dockerAnswers())) {
+  if (state === undefined || !(await containerRuntime().answers())) {
     throw new HarnessError('INFRA', 'the container was lost during the tests (the Docker engine restarted or went away)');
   }
   return `the container stopped during the tests (state ${state}): the code under test ended its init`;

@@ -2,8 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
-import { imageId } from '../docker/images.js';
-import { removeOrphanGradingContainers } from '../docker/cleanup.js';
 import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
@@ -12,6 +10,8 @@ import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
+import { removeOrphanGradingContainers, waitForEngine } from '../runtime/cleanup.js';
+import { containerRuntime } from '../runtime/registry.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
 import { makeTestSpec } from '../test-spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
@@ -19,7 +19,7 @@ import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
 import { runPool } from '../util/pool.js';
 import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
-import { isInfraError, waitForDocker } from './infra.js';
+import { isInfraError } from './infra.js';
 
 export interface EvaluationRequest {
   config: HarnessConfig;
@@ -106,7 +106,7 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
       log.info(`error ${errorCode(err)} (attempt ${attempt + 1}): ${errorMessage(err)}`);
       // The engine went away or restarted: wait for it and try again, a bounded number of times.
       if (isInfraError(err)) infraErrors.push({ code: 'INFRA', message: errorMessage(err) });
-      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) {
+      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForEngine(INFRA_WAIT_MS))) {
         await removeOrphanGradingContainers(ctx.runId, instance.instance_id).catch(() => undefined);
         continue;
       }
@@ -131,7 +131,7 @@ interface AttemptState {
 async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneContext, st: AttemptState): Promise<{ reused: InstanceResult } | { verdict: Verdict }> {
   const id = instance.instance_id;
   const spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
-  const existingImage = await imageId(spec.instanceImage.tag);
+  const existingImage = await containerRuntime().imageId(spec.instanceImage.tag);
   const previous = ctx.force ? undefined : reusableResult(st.reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
   if (previous) return { reused: previous };
   st.log.info(`evaluating ${id} (${prediction.model_name_or_path}) with ${spec.specFile}`);

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
-import { buildImage, writeDockerfile } from '../docker/build-image.js';
-import { LABELS } from '../docker/client.js';
-import { imageId } from '../docker/images.js';
 import { HarnessError } from '../errors.js';
 import { checkoutAtCommit } from '../repo/checkout.js';
+import { LABELS } from '../runtime/labels.js';
+import { containerRuntime } from '../runtime/registry.js';
 import type { ImageRecipe, TestSpec } from '../test-spec/test-spec.js';
 import { KeyedLock } from '../util/keyed-lock.js';
 
@@ -45,7 +44,7 @@ export class ImageBuilder {
 
   private async ensure(recipe: ImageRecipe, spec: TestSpec): Promise<{ id: string; built: boolean }> {
     return this.locks.run(recipe.tag, async () => {
-      const existing = await imageId(recipe.tag);
+      const existing = await containerRuntime().imageId(recipe.tag);
       if (existing) return { id: existing, built: false };
       return { id: await this.build(recipe, spec), built: true };
     });
@@ -67,7 +66,7 @@ export class ImageBuilder {
       }
       const labels: Record<string, string> = { [LABELS.kind]: recipe.kind, [LABELS.hash]: recipe.hash };
       if (recipe.kind === 'instance') labels[LABELS.instance] = spec.instanceId;
-      return await buildImage({
+      return await containerRuntime().buildImage({
         contextDir,
         entries,
         tag: recipe.tag,
@@ -87,7 +86,7 @@ export class ImageBuilder {
     if (this.config.images.source !== 'offline') return;
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {
-      if (await imageId(tag)) return;
+      if (await containerRuntime().imageId(tag)) return;
       const logPath = path.resolve(this.config.images.log_dir, 'os', `${tag.replace(/[/:]/g, '_')}.log`);
       mkdirSync(path.dirname(logPath), { recursive: true });
       const script = path.join(PROJECT_ROOT, 'images/os/debootstrap.sh');
@@ -109,4 +108,10 @@ function runLogged(command: string, args: string[], logPath: string): Promise<nu
     child.on('error', reject);
     child.on('close', (code) => log.end(() => resolve(code ?? 1)));
   });
+}
+
+/** Writes a Dockerfile into a fresh context folder. */
+function writeDockerfile(contextDir: string, dockerfile: string): void {
+  mkdirSync(contextDir, { recursive: true });
+  writeFileSync(path.join(contextDir, 'Dockerfile'), dockerfile);
 }

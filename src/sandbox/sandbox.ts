@@ -1,3 +1,5 @@
+import type { ExecResult } from '../runtime/container-runtime.js';
+
 /**
  * What agent tools see of the machine they work on. Tools talk to this interface, never to
  * Docker; the Docker implementation is in docker-sandbox.ts.
@@ -13,15 +15,6 @@ export interface SandboxExecOptions {
   outputCapBytes?: number;
 }
 
-export interface SandboxExecResult {
-  /** null when the command was killed by its timeout or the signal. */
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  truncated: boolean;
-  durationMs: number;
-}
-
 export type SessionStatus = 'running' | 'paused' | 'stopped' | 'gone';
 
 export interface SnapshotInfo {
@@ -34,7 +27,7 @@ export interface Sandbox {
   readonly sessionId: string;
   /** The repository root inside the sandbox. */
   readonly workdir: string;
-  exec(command: string, opts?: SandboxExecOptions): Promise<SandboxExecResult>;
+  exec(command: string, opts?: SandboxExecOptions): Promise<ExecResult>;
   /** A file's bytes, or null when there is no such file. Paths are relative to workdir or absolute. */
   readFile(path: string): Promise<Buffer | null>;
   writeFile(path: string, content: string | Buffer): Promise<void>;

@@ -1,7 +1,7 @@
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
-import { RunningContainer } from '../docker/container.js';
 import { makeImageBuilder } from '../images/instance-images.js';
+import { containerRuntime } from '../runtime/registry.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { TESTBED } from '../grading/eval-markers.js';
 import { makeTestSpec } from '../test-spec/test-spec.js';
@@ -30,7 +30,7 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
   const limits = containerLimits(config, config.agent.network);
   const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };
-  const container = await RunningContainer.start({
+  const container = await containerRuntime().start({
     image: images.instance,
     labels: sessionLabels(partial, 'session'),
     limits,

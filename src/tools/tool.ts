@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
+import { keepHeadAndTail } from '../util/head-tail.js';
 import type { ToolSpec } from '../model/types.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
@@ -47,14 +48,9 @@ export function toolSpecs(tools: ToolDefinition[]): ToolSpec[] {
   });
 }
 
-/** Keeps the head and the tail of a tool's output, saying how much was cut. */
+/** Keeps the head and the tail of a tool's output, saying how much was cut and what to do. */
 export function truncateOutput(text: string, capBytes: number): string {
-  const bytes = Buffer.from(text);
-  if (bytes.length <= capBytes) return text;
-  const half = Math.floor(capBytes / 2);
-  const head = bytes.subarray(0, half).toString('utf8');
-  const tail = bytes.subarray(bytes.length - half).toString('utf8');
-  return `${head}\n[... ${bytes.length - 2 * half} bytes cut; narrow the command or read a line range ...]\n${tail}`;
+  return keepHeadAndTail(text, capBytes, (n) => `[... ${n} bytes cut; narrow the command or read a line range ...]`);
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -1,15 +1,16 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunningContainer } from '../../src/docker/container.js';
+import type { Container } from '../../src/runtime/container-runtime.js';
+import { containerRuntime } from '../../src/runtime/registry.js';
 
 const IMAGE = 'swe-harness/os:bookworm';
 const limits = { memoryMb: 256, cpus: 1, pids: 128, network: false };
 const execOpts = { timeoutMs: 20_000, outputCapBytes: 1 << 20 };
 
 describe('RunningContainer (real Docker)', () => {
-  let box: RunningContainer;
+  let box: Container;
   beforeAll(async () => {
-    box = await RunningContainer.start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
+    box = await containerRuntime().start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
   });
   afterAll(async () => {
     await box.remove();
@@ -53,7 +54,7 @@ describe('RunningContainer timeout', () => {
   it('kills the whole container when a command runs over, and is removed on dispose', async () => {
     let id = '';
     {
-      await using box = await RunningContainer.start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
+      await using box = await containerRuntime().start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
       id = box.id;
       const r = await box.exec(['bash', '-c', 'echo begin; sleep 600'], { ...execOpts, timeoutMs: 1500 });
       expect(r.timedOut).toBe(true);

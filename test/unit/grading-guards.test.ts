@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutputCollector } from '../../src/docker/output-collector.js';
+import { OutputCollector } from '../../src/util/head-tail.js';
 import { exitCodeDisagreement, testPatchFailed, testSection } from '../../src/grading/test-log.js';
 import type { TestStatusMap } from '../../src/grading/test-status.js';
 import { recordStatus } from '../../src/grading/test-status.js';

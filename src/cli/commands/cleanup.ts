@@ -1,6 +1,6 @@
 import { loadHarnessConfig } from '../../config/harness-config.js';
-import { assertDockerAvailable } from '../../docker/client.js';
-import { cleanupByLabel } from '../../docker/cleanup.js';
+import { containerRuntime } from '../../runtime/registry.js';
+import { cleanupByLabel } from '../../runtime/cleanup.js';
 import { listSessions } from '../../sandbox/sessions.js';
 import { SessionStore } from '../../sandbox/session-store.js';
 
@@ -8,7 +8,7 @@ import { SessionStore } from '../../sandbox/session-store.js';
 export async function cleanupCommand(values: Record<string, unknown>): Promise<number> {
   const config = loadHarnessConfig(values.config as string | undefined);
   const runId = values['run-id'] as string | undefined;
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   const removed = await cleanupByLabel(runId);
   const store = new SessionStore(config.state_dir);
   const sessions = listSessions(config).filter((s) => runId === undefined || s.runId === runId);

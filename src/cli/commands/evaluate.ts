@@ -1,4 +1,4 @@
-import { assertDockerAvailable } from '../../docker/client.js';
+import { containerRuntime } from '../../runtime/registry.js';
 import { runEvaluation } from '../../evaluation/run-evaluation.js';
 import { HarnessError } from '../../errors.js';
 import { loadPredictions } from '../../instance/predictions.js';
@@ -29,7 +29,7 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
   const selectedIds = new Set(selection.instances.map((i) => i.instance_id));
   const selectedPredictions = new Map([...predictions.byId].filter(([id]) => selectedIds.has(id)));
   const badPredictions = predictions.problems.filter((p) => p.instanceId !== undefined && selectedIds.has(p.instanceId));
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
 
   const outcome = await runEvaluation({
     config: selection.config,

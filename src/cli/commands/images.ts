@@ -1,6 +1,6 @@
 import { SpecRegistry } from '../../config/spec-registry.js';
-import { assertDockerAvailable } from '../../docker/client.js';
-import { listManagedImages, removeImage } from '../../docker/images.js';
+import { containerRuntime } from '../../runtime/registry.js';
+import { listManagedImages } from '../../runtime/cleanup.js';
 import { errorMessage, HarnessError } from '../../errors.js';
 import { makeImageBuilder } from '../../images/instance-images.js';
 import { makeTestSpec } from '../../test-spec/test-spec.js';
@@ -11,7 +11,7 @@ import { renderTable } from '../table.js';
 
 export async function imagesCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
   const [action] = positionals;
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   if (action === 'build') return build(values);
   if (action === 'list') return list();
   if (action === 'prune') return prune(values);
@@ -57,7 +57,7 @@ async function prune(values: Record<string, unknown>): Promise<number> {
   let removed = 0;
   for (const img of images) {
     try {
-      await removeImage(img.id);
+      await containerRuntime().removeImage(img.id);
       removed++;
     } catch (err) {
       process.stderr.write(`kept ${img.tags[0] ?? img.id}: ${errorMessage(err)}\n`);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { loadHarnessConfig } from '../../config/harness-config.js';
-import { assertDockerAvailable } from '../../docker/client.js';
+import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import type { Instance } from '../../instance/instance-schema.js';
 import { loadDataset } from '../../instance/load-dataset.js';
@@ -68,7 +68,7 @@ export async function mcpCommand(values: Record<string, unknown>): Promise<numbe
   const flags = parseFlags(values);
   const config = loadHarnessConfig(flags.config);
   const instance = findInstance(flags.dataset, flags.instanceId);
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   const stopping = new AbortController();
   const onSignal = (): void => stopping.abort();
   process.once('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 import { parseAgentName, type AgentChoice } from '../../agent/agent-factory.js';
 import { runAgents } from '../../agent/run-agents.js';
 import { loadPriceTable } from '../../config/prices.js';
-import { assertDockerAvailable } from '../../docker/client.js';
+import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import type { ModelConfigInput } from '../../model/registry.js';
 import { loadSelection, printProblems } from '../load-selection.js';
@@ -43,7 +43,7 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
     command: values['agent-command'] as string | undefined,
   };
   if (agent === 'command' && !choice.command) throw new HarnessError('USAGE', 'the command agent needs --agent-command "PROGRAM ARGS"');
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const outcome = await runAgents({

@@ -1,5 +1,5 @@
 import { loadHarnessConfig, type HarnessConfig } from '../../config/harness-config.js';
-import { assertDockerAvailable } from '../../docker/client.js';
+import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { attachSession, listSessions, startSession } from '../../sandbox/sessions.js';
 import { loadSelection } from '../load-selection.js';
@@ -78,6 +78,6 @@ export async function sessionCommand(values: Record<string, unknown>, positional
   const [action, ...args] = positionals;
   const run = action ? ACTIONS[action] : undefined;
   if (!run) throw new HarnessError('USAGE', `session takes one of: ${Object.keys(ACTIONS).join(', ')}`);
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   return run(loadHarnessConfig(values.config as string | undefined), args, values);
 }
