@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentChoice } from '../../src/agent/agent-factory.js';
 import type { AgentLimits } from '../../src/agent/loop.js';
-import { runAgents } from '../../src/agent/run-agents.js';
+import { runAgents } from '../../src/run/agent-run.js';
 import { readTrajectory } from '../../src/agent/trajectory.js';
 import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config.js';
 import { loadDataset } from '../../src/instance/load-dataset.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpecRegistry } from '../../src/config/spec-registry.js';
 import { containerRuntime } from '../../src/runtime/registry.js';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import { makeTestSpec } from '../../src/test-spec/test-spec.js';
 import { makePythonTask } from '../helpers/python-task.js';
 

@@ -1,5 +1,5 @@
 import { containerRuntime } from '../../runtime/registry.js';
-import { runEvaluation } from '../../evaluation/run-evaluation.js';
+import { runEvaluation } from '../../run/evaluate-batch.js';
 import { HarnessError } from '../../errors.js';
 import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';

@@ -1,5 +1,5 @@
 import { parseAgentName, type AgentChoice } from '../../agent/agent-factory.js';
-import { runAgents } from '../../agent/run-agents.js';
+import { runAgents } from '../../run/agent-run.js';
 import { loadPriceTable } from '../../config/prices.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';

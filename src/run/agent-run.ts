@@ -1,18 +1,18 @@
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { errorMessage } from '../errors.js';
-import { runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
+import { runEvaluation, type EvaluationOutcome } from './evaluate-batch.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
 import { makeToolset } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
-import { agentLabel, policyFor, type AgentChoice } from './agent-factory.js';
-import { runCommandEpisode } from './command-agent.js';
-import { runEpisode, type EpisodeResult } from './episode.js';
-import type { AgentLimits } from './loop.js';
-import { passAtK, type PassAtK } from './pass-at-k.js';
+import { agentLabel, policyFor, type AgentChoice } from '../agent/agent-factory.js';
+import { runCommandEpisode } from '../agent/command-agent.js';
+import { runEpisode, type EpisodeResult } from '../agent/episode.js';
+import type { AgentLimits } from '../agent/loop.js';
+import { passAtK, type PassAtK } from '../agent/pass-at-k.js';
 
 export interface AgentRunRequest {
   config: HarnessConfig;

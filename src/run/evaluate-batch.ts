@@ -16,10 +16,10 @@ import { isRejected, summarize, type RunSummary } from '../report/summary.js';
 import { makeTestSpec } from '../test-spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
-import { InstanceLog } from '../util/instance-log.js';
+import { InstanceLog } from '../report/instance-log.js';
 import { runPool } from '../util/pool.js';
-import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
-import { isInfraError } from './infra.js';
+import { errorVerdict, gradePrediction, type Verdict } from '../evaluation/grade-prediction.js';
+import { isInfraError } from '../evaluation/infra.js';
 
 export interface EvaluationRequest {
   config: HarnessConfig;
