@@ -8,9 +8,8 @@ import type { Reporter } from '../report/reporter.js';
 import { makeToolset } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
-import { agentLabel, policyFor, type AgentChoice } from '../agent/agent-factory.js';
-import { runCommandEpisode } from '../agent/command-agent.js';
-import { runEpisode, type EpisodeResult } from '../agent/episode.js';
+import { agentLabel, getAgent, type AgentChoice } from '../agent/agents.js';
+import type { EpisodeResult } from '../agent/episode.js';
 import type { AgentLimits } from '../agent/loop.js';
 import { passAtK, type PassAtK } from '../agent/pass-at-k.js';
 
@@ -50,10 +49,9 @@ export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> 
   const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
     const outDir = path.join(runDir, 'agent', instance.instance_id, String(sample));
     const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, repoDirs: req.repoDirs, signal: req.signal };
-    const result = await (req.choice.agent === 'command'
-      ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })
-      : runEpisode({ ...common, makeModel: policyFor(req.choice, instance, sample) })
-    ).catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, errorMessage(err)));
+    const result = await getAgent(req.choice.agent)
+      .play(common, req.choice)
+      .catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, errorMessage(err)));
     req.onEpisode?.(result);
     return result;
   });

@@ -5,7 +5,7 @@ import type { Container, ExecResult, ShellChannel } from '../runtime/container-r
 import { LABELS, managed } from '../runtime/labels.js';
 import { containerRuntime } from '../runtime/registry.js';
 import { heredocDelimiter, shellQuote } from '../util/shell.js';
-import type { Sandbox, SandboxExecOptions, SessionStatus, SnapshotInfo } from './sandbox.js';
+import type { Sandbox, SandboxExecOptions, SessionStatus, SnapshotInfo, TaskInfo } from './sandbox.js';
 import type { SessionState, SessionStore } from './session-store.js';
 
 export interface SandboxDefaults {
@@ -45,6 +45,11 @@ export class DockerSandbox implements Sandbox {
 
   get workdir(): string {
     return this.state.workdir;
+  }
+
+  get task(): TaskInfo {
+    const { instanceId, testCommand, logParser } = this.state;
+    return { instanceId, testCommand, logParser };
   }
 
   get info(): Readonly<SessionState> {

@@ -15,6 +15,14 @@ export interface SandboxExecOptions {
   outputCapBytes?: number;
 }
 
+/** What the tools may know of the task besides the sandbox; built once, by the sandbox. */
+export interface TaskInfo {
+  instanceId: string;
+  /** The spec's test command with `{tests}` where the test files go. */
+  testCommand: string;
+  logParser: string;
+}
+
 export type SessionStatus = 'running' | 'paused' | 'stopped' | 'gone';
 
 export interface SnapshotInfo {
@@ -27,6 +35,7 @@ export interface Sandbox {
   readonly sessionId: string;
   /** The repository root inside the sandbox. */
   readonly workdir: string;
+  readonly task: TaskInfo;
   exec(command: string, opts?: SandboxExecOptions): Promise<ExecResult>;
   /** A file's bytes, or null when there is no such file. Paths are relative to workdir or absolute. */
   readFile(path: string): Promise<Buffer | null>;
@@ -41,4 +50,10 @@ export interface Sandbox {
   restore(name: string): Promise<void>;
   /** Removes the container (snapshots stay until cleanup). */
   stop(): Promise<void>;
+  /** Stops it and removes its snapshots and state: nothing of the session is left. */
+  destroy(): Promise<void>;
+  /** Fails with SESSION_GONE, saying what is left, when the sandbox no longer exists; else its state. */
+  assertAlive(): Promise<string>;
+  /** Lets go of this process's connection; the sandbox lives on. */
+  close(): void;
 }

@@ -2,15 +2,9 @@ import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { keepHeadAndTail } from '../util/head-tail.js';
 import type { ToolSpec } from '../model/types.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox, TaskInfo } from '../sandbox/sandbox.js';
 
-/** What the tools may know of the task besides the sandbox. */
-export interface TaskInfo {
-  instanceId: string;
-  /** The spec's test command with `{tests}` where the test files go. */
-  testCommand: string;
-  logParser: string;
-}
+export type { TaskInfo } from '../sandbox/sandbox.js';
 
 export interface ToolContext {
   sandbox: Sandbox;

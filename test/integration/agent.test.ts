@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentChoice } from '../../src/agent/agent-factory.js';
+import type { AgentChoice } from '../../src/agent/agents.js';
 import type { AgentLimits } from '../../src/agent/loop.js';
 import { runAgents } from '../../src/run/agent-run.js';
 import { readTrajectory } from '../../src/agent/trajectory.js';

@@ -1,4 +1,4 @@
-import { parseAgentName, type AgentChoice } from '../../agent/agent-factory.js';
+import { getAgent, parseAgentName, type AgentChoice } from '../../agent/agents.js';
 import { runAgents } from '../../run/agent-run.js';
 import { loadPriceTable } from '../../config/prices.js';
 import { containerRuntime } from '../../runtime/registry.js';
@@ -42,7 +42,7 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
     replayFrom: values['replay-from'] as string | undefined,
     command: values['agent-command'] as string | undefined,
   };
-  if (agent === 'command' && !choice.command) throw new HarnessError('USAGE', 'the command agent needs --agent-command "PROGRAM ARGS"');
+  getAgent(agent).check?.(choice);
   await containerRuntime().assertAvailable();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());

@@ -1,7 +1,9 @@
 import { loadHarnessConfig, type HarnessConfig } from '../../config/harness-config.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
-import { attachSession, listSessions, startSession } from '../../sandbox/sessions.js';
+import { sandboxProvider } from '../../sandbox/registry.js';
+import { listSessions } from '../../sandbox/sessions.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import { loadSelection } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
@@ -18,14 +20,14 @@ const ACTIONS: Record<string, Action> = {
     const selection = loadSelection({ ...values, 'instance-ids': [instanceId] });
     const instance = selection.instances[0];
     if (!instance) throw new HarnessError('USAGE', `no instance ${instanceId} in the dataset`);
-    const box = await startSession({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
+    const box = await sandboxProvider().start({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
     process.stdout.write(`${box.sessionId}\n`);
     box.close();
     return 0;
   },
   exec: async (config, args) => {
     need(args, 2, 'exec SESSION -- COMMAND...');
-    const box = attachSession(config, args[0] as string);
+    const box = sandboxProvider().attach(config, args[0] as string);
     const result = await box.exec(args.slice(1).join(' '));
     process.stdout.write(result.output);
     box.close();
@@ -34,7 +36,7 @@ const ACTIONS: Record<string, Action> = {
   },
   read: async (config, args) => {
     need(args, 2, 'read SESSION PATH');
-    const box = attachSession(config, args[0] as string);
+    const box = sandboxProvider().attach(config, args[0] as string);
     const content = await box.readFile(args[1] as string);
     box.close();
     if (content === null) throw new HarnessError('USAGE', `no file ${args[1]} in session ${args[0]}`);
@@ -43,7 +45,7 @@ const ACTIONS: Record<string, Action> = {
   },
   diff: async (config, args) => {
     need(args, 1, 'diff SESSION');
-    const box = attachSession(config, args[0] as string);
+    const box = sandboxProvider().attach(config, args[0] as string);
     process.stdout.write(await box.diff());
     box.close();
     return 0;
@@ -53,23 +55,23 @@ const ACTIONS: Record<string, Action> = {
   stop: async (config, args) => simple(config, args, 'stop', (b) => b.destroy()),
   snapshot: async (config, args) => {
     need(args, 1, 'snapshot SESSION [NAME]');
-    const info = await attachSession(config, args[0] as string).snapshot(args[1]);
+    const info = await sandboxProvider().attach(config, args[0] as string).snapshot(args[1]);
     process.stdout.write(`${info.name} ${info.image}\n`);
     return 0;
   },
   restore: async (config, args) => simple(config, args, 'restore SESSION NAME', (b) => b.restore(args[1] as string), 2),
   list: async (config) => {
     const rows = await Promise.all(
-      listSessions(config).map(async (s) => [s.sessionId, s.instanceId, s.runId, await attachSession(config, s.sessionId).status(), s.snapshots.map((n) => n.name).join(','), s.createdAt.slice(0, 19)]),
+      listSessions(config).map(async (s) => [s.sessionId, s.instanceId, s.runId, await sandboxProvider().attach(config, s.sessionId).status(), s.snapshots.map((n) => n.name).join(','), s.createdAt.slice(0, 19)]),
     );
     process.stdout.write(`${renderTable(['session', 'instance', 'run', 'status', 'snapshots', 'created'], rows)}\n`);
     return 0;
   },
 };
 
-async function simple(config: HarnessConfig, args: string[], usage: string, act: (box: ReturnType<typeof attachSession>) => Promise<void>, count = 1): Promise<number> {
+async function simple(config: HarnessConfig, args: string[], usage: string, act: (box: Sandbox) => Promise<void>, count = 1): Promise<number> {
   need(args, count, `${usage.includes('SESSION') ? usage : `${usage} SESSION`}`);
-  await act(attachSession(config, args[0] as string));
+  await act(sandboxProvider().attach(config, args[0] as string));
   return 0;
 }
 
