@@ -17,8 +17,19 @@ export interface LoadedSelection {
   repoDirs: string[];
 }
 
-function intOption(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
+/** The flags every dataset command shares (see main.ts). */
+export interface SelectionOptions {
+  dataset?: string;
+  instanceIds: string[];
+  filter?: string;
+  sample?: string;
+  sampleSeed?: string;
+  config?: string;
+  repoCache: string[];
+  maxWorkers?: string;
+}
+
+function intOption(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new HarnessError('USAGE', `--${name} takes a whole number, not ${JSON.stringify(raw)}`);
@@ -26,19 +37,19 @@ function intOption(values: Record<string, unknown>, name: string): number | unde
 }
 
 /** Config, dataset and selection from the flags every dataset command shares. */
-export function loadSelection(values: Record<string, unknown>): LoadedSelection {
-  const concurrency = intOption(values, 'max-workers');
-  const config = loadHarnessConfig(values.config as string | undefined, concurrency ? { run: { concurrency } } : {});
-  const datasetPath = values.dataset as string | undefined;
+export function loadSelection(values: SelectionOptions): LoadedSelection {
+  const concurrency = intOption(values.maxWorkers, 'max-workers');
+  const config = loadHarnessConfig(values.config, concurrency ? { run: { concurrency } } : {});
+  const datasetPath = values.dataset;
   if (!datasetPath) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file or a folder of them)');
   const dataset = loadDataset(datasetPath);
-  const ids = ((values['instance-ids'] as string[] | undefined) ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
-  const selected = selectInstances(dataset.instances, { ids, filter: values.filter as string | undefined, sample: intOption(values, 'sample'), seed: intOption(values, 'seed') });
+  const ids = values.instanceIds.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+  const selected = selectInstances(dataset.instances, { ids, filter: values.filter, sample: intOption(values.sample, 'sample'), seed: intOption(values.sampleSeed, 'sample-seed') });
   const problems = [...dataset.problems];
   for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
-  const filter = values.filter ? new RegExp(values.filter as string) : undefined;
+  const filter = values.filter ? new RegExp(values.filter) : undefined;
   const rejected = dataset.problems.filter((p) => p.instanceId && (ids.length === 0 || ids.includes(p.instanceId)) && (!filter || filter.test(p.instanceId)));
-  return { config, instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: (values['repo-cache'] as string[] | undefined) ?? [] };
+  return { config, instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: values.repoCache };
 }
 
 export function printProblems(title: string, problems: InputProblem[]): void {

@@ -5,9 +5,9 @@ import { listSessions } from '../../sandbox/sessions.js';
 import { SessionStore } from '../../sandbox/session-store.js';
 
 /** `swe-harness cleanup [--run-id R]`: containers, snapshots and session state, by label. */
-export async function cleanupCommand(values: Record<string, unknown>): Promise<number> {
-  const config = loadHarnessConfig(values.config as string | undefined);
-  const runId = values['run-id'] as string | undefined;
+export async function cleanupCommand(values: { runId?: string; config?: string }): Promise<number> {
+  const config = loadHarnessConfig(values.config);
+  const runId = values.runId;
   await containerRuntime().assertAvailable();
   const removed = await cleanupByLabel(runId);
   const store = new SessionStore(config.state_dir);

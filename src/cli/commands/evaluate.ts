@@ -4,7 +4,7 @@ import { HarnessError } from '../../errors.js';
 import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';
 import { isEvaluationError } from '../../report/summary.js';
-import { loadSelection, printProblems } from '../load-selection.js';
+import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
 
@@ -16,9 +16,16 @@ function resultRow(r: InstanceResult): string[] {
   return [r.instance_id, verdict, f2p, p2p, r.error?.code ?? r.verdict_reason?.code ?? '', total === undefined ? '' : `${total.toFixed(1)}s`];
 }
 
-export async function evaluateCommand(values: Record<string, unknown>): Promise<number> {
-  const runId = values['run-id'] as string | undefined;
-  const predictionsSource = values.predictions as string | undefined;
+export interface EvaluateOptions extends SelectionOptions {
+  predictions?: string;
+  runId?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
+  const runId = values.runId;
+  const predictionsSource = values.predictions;
   if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
   const selection = loadSelection(values);

@@ -6,11 +6,14 @@ import { makeImageBuilder } from '../../images/instance-images.js';
 import { makeTestSpec } from '../../test-spec/test-spec.js';
 import { runPool } from '../../util/pool.js';
 import { loadHarnessConfig } from '../../config/harness-config.js';
-import { loadSelection, printProblems } from '../load-selection.js';
+import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
-export async function imagesCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const [action] = positionals;
+export interface ImagesOptions extends SelectionOptions {
+  all?: boolean;
+}
+
+export async function imagesCommand(values: ImagesOptions, action: string | undefined): Promise<number> {
   await containerRuntime().assertAvailable();
   if (action === 'build') return build(values);
   if (action === 'list') return list();
@@ -18,7 +21,7 @@ export async function imagesCommand(values: Record<string, unknown>, positionals
   throw new HarnessError('USAGE', 'images takes build, list or prune');
 }
 
-async function build(values: Record<string, unknown>): Promise<number> {
+async function build(values: ImagesOptions): Promise<number> {
   const selection = loadSelection(values);
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const specs = new SpecRegistry(selection.config.spec_dirs);
@@ -50,8 +53,8 @@ async function list(): Promise<number> {
  * Removes instance images (the largest and most numerous layer) and any of ours that lost
  * their tag to a rebuild; with --all, env and base images too. Images in use are kept.
  */
-async function prune(values: Record<string, unknown>): Promise<number> {
-  loadHarnessConfig(values.config as string | undefined);
+async function prune(values: ImagesOptions): Promise<number> {
+  loadHarnessConfig(values.config);
   const kinds = values.all === true ? ['instance', 'env', 'base'] : ['instance'];
   const images = (await listManagedImages()).filter((img) => kinds.includes(img.kind) || img.tags.length === 0);
   let removed = 0;
