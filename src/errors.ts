@@ -13,6 +13,7 @@ export interface ErrorContext {
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DATASET_INVALID'
+  | 'DATASET_NOT_FOUND'
   | 'PREDICTIONS_INVALID'
   | 'SPEC_INVALID'
   | 'SPEC_NOT_FOUND'

@@ -6,6 +6,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 const SELECTION: Options = {
   dataset: { type: 'string', short: 'd' },
+  split: { type: 'string' },
+  revision: { type: 'string' },
   'instance-ids': { type: 'string', multiple: true },
   filter: { type: 'string' },
   sample: { type: 'string' },

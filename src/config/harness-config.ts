@@ -22,6 +22,8 @@ export const harnessConfigSchema = z
       .strict(),
     spec_dirs: z.array(z.string()).min(1),
     repo_cache: z.string().min(1),
+    /** Hugging Face datasets downloaded, per dataset, commit, config and split. */
+    dataset_cache: z.string().min(1),
     repos: z.record(z.string(), z.string()),
     run: z.object({ root: z.string().min(1), concurrency: z.number().int().positive() }).strict(),
     state_dir: z.string().min(1),
@@ -126,6 +128,7 @@ export function saveHarnessConfig(config: HarnessConfig, file: string): void {
     images: { ...config.images, log_dir: path.resolve(config.images.log_dir) },
     spec_dirs: config.spec_dirs.map((d) => path.resolve(d)),
     repo_cache: path.resolve(config.repo_cache),
+    dataset_cache: path.resolve(config.dataset_cache),
     run: { ...config.run, root: path.resolve(config.run.root) },
     state_dir: path.resolve(config.state_dir),
   };

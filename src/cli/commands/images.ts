@@ -6,6 +6,7 @@ import { makeImageBuilder } from '../../images/instance-images.js';
 import { makeTestSpec } from '../../spec/test-spec.js';
 import { runPool } from '../../util/pool.js';
 import { loadHarnessConfig } from '../../config/harness-config.js';
+import { ProgressReporter } from '../progress.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
@@ -19,7 +20,7 @@ export async function imagesCommand(values: Record<string, unknown>, positionals
 }
 
 async function build(values: Record<string, unknown>): Promise<number> {
-  const selection = loadSelection(values);
+  const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const specs = new SpecRegistry(selection.config.spec_dirs);
   const builder = makeImageBuilder(selection.config, specs, selection.instances, selection.repoDirs);
