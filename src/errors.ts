@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'SPEC_NOT_FOUND'
   | 'REPO_SOURCE'
   | 'IMAGE_BUILD'
+  | 'IMAGE_PULL'
   | 'DOCKER_UNAVAILABLE'
   | 'DOCKER'
   | 'INFRA'

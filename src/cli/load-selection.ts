@@ -26,10 +26,22 @@ function intOption(values: Record<string, unknown>, name: string): number | unde
   return n;
 }
 
+/** --namespace NS (`none`: build here) and --image-registry HOST, over images.prebuilt. */
+export function prebuiltOverrides(values: Record<string, unknown>): Record<string, unknown> {
+  const prebuilt: Record<string, unknown> = {};
+  const namespace = values.namespace as string | undefined;
+  if (namespace !== undefined) prebuilt.namespace = namespace === 'none' || namespace === '' ? null : namespace;
+  if (values['image-registry'] !== undefined) prebuilt.registry = values['image-registry'];
+  return Object.keys(prebuilt).length > 0 ? { images: { prebuilt } } : {};
+}
+
 /** Config, dataset and selection from the flags every dataset command shares. */
 export async function loadSelection(values: Record<string, unknown>, reporter?: Reporter): Promise<LoadedSelection> {
   const concurrency = intOption(values, 'max-workers');
-  const config = loadHarnessConfig(values.config as string | undefined, concurrency ? { run: { concurrency } } : {});
+  const config = loadHarnessConfig(values.config as string | undefined, {
+    ...(concurrency ? { run: { concurrency } } : {}),
+    ...prebuiltOverrides(values),
+  });
   const datasetPath = values.dataset as string | undefined;
   if (!datasetPath) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file, a folder of them, or a dataset name: owner/name, lite, verified, full, multilingual)');
   const dataset = await loadDatasetFrom(datasetPath, {

@@ -15,6 +15,8 @@ const SELECTION: Options = {
   config: { type: 'string' },
   'repo-cache': { type: 'string', multiple: true },
   'max-workers': { type: 'string', short: 'j' },
+  namespace: { type: 'string' },
+  'image-registry': { type: 'string' },
 };
 
 interface Command {
@@ -28,7 +30,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   evaluate: {
     summary: 'grade predictions (gold | empty | FILE) on a dataset in fresh containers',
-    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--config F] [--force]',
+    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--split S] [--revision R] [--namespace NS [--image-registry HOST]] [--config F] [--force]',
     options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
     run: async (v) => (await import('./commands/evaluate.js')).evaluateCommand(v),
   },

@@ -18,6 +18,20 @@ export const harnessConfigSchema = z
         debian_suite: z.string().min(1),
         debian_mirror: z.string().min(1),
         log_dir: z.string().min(1),
+        prebuilt: z
+          .object({
+            /** null: build every image here; a namespace: use published instance images. */
+            namespace: z.string().min(1).nullable(),
+            /** '' for Docker Hub, or a registry host (a mirror, ghcr.io, 127.0.0.1:5000). */
+            registry: z.string(),
+            /** The image name; {arch} and {id} are replaced (SWE-bench's own naming by default). */
+            name: z.string().regex(/\{id\}/, 'must contain {id}'),
+            tag: z.string().min(1),
+            arch: z.enum(['x86_64', 'arm64']),
+            pull_timeout: z.number().positive(),
+            pull_attempts: z.number().int().positive(),
+          })
+          .strict(),
       })
       .strict(),
     spec_dirs: z.array(z.string()).min(1),

@@ -36,17 +36,23 @@ export async function buildImage(req: BuildRequest, docker = dockerClient()): Pr
       { context: req.contextDir, src: req.entries },
       { t: req.tag, labels: { [LABELS.managed]: 'true', ...req.labels }, buildargs: req.buildArgs, rm: true, forcerm: true, abortSignal: abort.signal },
     );
+    let lastOutput = '';
     const events = await new Promise<BuildEvent[]>((resolve, reject) => {
       docker.modem.followProgress(
         stream,
         (err: Error | null, out: BuildEvent[]) => (err ? reject(err) : resolve(out)),
-        (event: BuildEvent) => log.write(event.stream ?? (event.status ? `${event.status}\n` : '')),
+        (event: BuildEvent) => {
+          if (event.stream?.trim()) lastOutput = lastLine(event.stream);
+          log.write(event.stream ?? (event.status ? `${event.status}\n` : ''));
+        },
       );
     });
     const failure = events.find((e) => e.error);
     if (failure) {
       log.write(`\nERROR: ${failure.error}\n`);
-      throw new HarnessError('IMAGE_BUILD', `building ${req.tag} failed: ${lastLine(failure.error)}`, context);
+      // The step's own last words say why (a REFUSED line, a pip error), docker's only that it failed.
+      const why = lastOutput && !lastOutput.startsWith('Step ') ? ` (${lastOutput})` : '';
+      throw new HarnessError('IMAGE_BUILD', `building ${req.tag} failed: ${lastLine(failure.error)}${why}`, context);
     }
     const image = await docker.getImage(req.tag).inspect();
     return image.Id;
