@@ -44,7 +44,7 @@ function withPrebuilt(config: HarnessConfig, registry: string, extra: Record<str
 }
 
 /** The image a publisher would have made: our env image, a fake conda, the full clone at base_commit. */
-async function buildPublishedImage(): Promise<string> {
+async function buildPublishedImage(at = task.instance.base_commit, tag = 'swe-harness-test/published-calc:latest'): Promise<string> {
   const specs = new SpecRegistry(task.config.spec_dirs);
   const spec = makeTestSpec(task.instance, specs.resolve('test/calc', '0.1'), task.config);
   await makeImageBuilder(task.config, specs, [task.instance]).ensureInstanceImage(spec);
@@ -52,7 +52,7 @@ async function buildPublishedImage(): Promise<string> {
   execFileSync('git', ['clone', '-q', task.repo.dir, path.join(context, 'repo')]);
   const git = (...args: string[]) => execFileSync('git', ['-C', path.join(context, 'repo'), ...args], { encoding: 'utf8' });
   git('tag', 'v-fixed', 'HEAD');
-  git('checkout', '-q', task.instance.base_commit);
+  git('checkout', '-q', at);
   mkdirSync(path.join(context, 'conda'));
   writeFileSync(path.join(context, 'conda', 'activate'), ACTIVATE);
   writeFileSync(path.join(context, 'conda', 'python3'), ENV_PYTHON);
@@ -67,7 +67,6 @@ async function buildPublishedImage(): Promise<string> {
       'WORKDIR /testbed',
     ].join('\n'),
   );
-  const tag = 'swe-harness-test/published-calc:latest';
   await buildImage({ contextDir: context, entries: ['Dockerfile', 'conda', 'repo'], tag, labels: { 'swe-harness.kind': 'test-published' }, buildArgs: {}, logPath: path.join(task.workDir, 'published.log'), timeoutSeconds: 600 });
   made.push(tag);
   return tag;
@@ -169,5 +168,16 @@ describe('published instance images from a registry', () => {
     } finally {
       await silent.stop();
     }
+  });
+
+  it('refuses a published image whose /testbed is not at base_commit, saying so', async () => {
+    const fixCommit = task.repo.git('rev-parse', 'HEAD').trim();
+    const wrong = await buildPublishedImage(fixCommit, 'swe-harness-test/published-calc-wrong:latest');
+    const config = withPrebuilt(task.config, REGISTRY);
+    const instance = instanceCopy('test__calc-wrong');
+    docker('tag', wrong, prebuiltImageRef(instance.instance_id, config)!);
+    const outcome = await evaluate(config, [instance], 'gold', 'test-prebuilt-wrong');
+    expect(outcome.results[0]!.error?.code).toBe('IMAGE_BUILD');
+    expect(outcome.results[0]!.error?.message).toContain(`REFUSED: /testbed is at ${fixCommit}, not base_commit ${task.instance.base_commit}`);
   });
 });
