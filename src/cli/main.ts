@@ -88,7 +88,7 @@ const COMMANDS: Record<string, Command> = {
   },
   images: {
     summary: 'build | list | prune the per-task images',
-    usage: 'images build --dataset D [selection] [-j N] | images list | images prune [--all]',
+    usage: 'images build --dataset D [selection] [-j N] [--namespace NS [--image-registry HOST]] | images list [--namespace NS] | images prune [--all] [--namespace NS]',
     options: { ...SELECTION, all: { type: 'boolean' } },
     run: async (v, p) => (await import('./commands/images.js')).imagesCommand(v, p),
   },
