@@ -13,11 +13,13 @@ export interface ErrorContext {
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DATASET_INVALID'
+  | 'DATASET_NOT_FOUND'
   | 'PREDICTIONS_INVALID'
   | 'SPEC_INVALID'
   | 'SPEC_NOT_FOUND'
   | 'REPO_SOURCE'
   | 'IMAGE_BUILD'
+  | 'IMAGE_PULL'
   | 'DOCKER_UNAVAILABLE'
   | 'DOCKER'
   | 'INFRA'

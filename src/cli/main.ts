@@ -6,6 +6,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 const SELECTION: Options = {
   dataset: { type: 'string', short: 'd' },
+  split: { type: 'string' },
+  revision: { type: 'string' },
   'instance-ids': { type: 'string', multiple: true },
   filter: { type: 'string' },
   sample: { type: 'string' },
@@ -13,6 +15,8 @@ const SELECTION: Options = {
   config: { type: 'string' },
   'repo-cache': { type: 'string', multiple: true },
   'max-workers': { type: 'string', short: 'j' },
+  namespace: { type: 'string' },
+  'image-registry': { type: 'string' },
 };
 
 interface Command {
@@ -26,7 +30,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   evaluate: {
     summary: 'grade predictions (gold | empty | FILE) on a dataset in fresh containers',
-    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--config F] [--force]',
+    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--split S] [--revision R] [--namespace NS [--image-registry HOST]] [--config F] [--force]',
     options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
     run: async (v) => (await import('./commands/evaluate.js')).evaluateCommand(v),
   },
@@ -84,7 +88,7 @@ const COMMANDS: Record<string, Command> = {
   },
   images: {
     summary: 'build | list | prune the per-task images',
-    usage: 'images build --dataset D [selection] [-j N] | images list | images prune [--all]',
+    usage: 'images build --dataset D [selection] [-j N] [--namespace NS [--image-registry HOST]] | images list [--namespace NS] | images prune [--all] [--namespace NS]',
     options: { ...SELECTION, all: { type: 'boolean' } },
     run: async (v, p) => (await import('./commands/images.js')).imagesCommand(v, p),
   },

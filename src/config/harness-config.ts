@@ -18,10 +18,26 @@ export const harnessConfigSchema = z
         debian_suite: z.string().min(1),
         debian_mirror: z.string().min(1),
         log_dir: z.string().min(1),
+        prebuilt: z
+          .object({
+            /** null: build every image here; a namespace: use published instance images. */
+            namespace: z.string().min(1).nullable(),
+            /** '' for Docker Hub, or a registry host (a mirror, ghcr.io, 127.0.0.1:5000). */
+            registry: z.string(),
+            /** The image name; {arch} and {id} are replaced (SWE-bench's own naming by default). */
+            name: z.string().regex(/\{id\}/, 'must contain {id}'),
+            tag: z.string().min(1),
+            arch: z.enum(['x86_64', 'arm64']),
+            pull_timeout: z.number().positive(),
+            pull_attempts: z.number().int().positive(),
+          })
+          .strict(),
       })
       .strict(),
     spec_dirs: z.array(z.string()).min(1),
     repo_cache: z.string().min(1),
+    /** Hugging Face datasets downloaded, per dataset, commit, config and split. */
+    dataset_cache: z.string().min(1),
     repos: z.record(z.string(), z.string()),
     run: z.object({ root: z.string().min(1), concurrency: z.number().int().positive() }).strict(),
     state_dir: z.string().min(1),
@@ -126,6 +142,7 @@ export function saveHarnessConfig(config: HarnessConfig, file: string): void {
     images: { ...config.images, log_dir: path.resolve(config.images.log_dir) },
     spec_dirs: config.spec_dirs.map((d) => path.resolve(d)),
     repo_cache: path.resolve(config.repo_cache),
+    dataset_cache: path.resolve(config.dataset_cache),
     run: { ...config.run, root: path.resolve(config.run.root) },
     state_dir: path.resolve(config.state_dir),
   };

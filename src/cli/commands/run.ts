@@ -31,7 +31,7 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
   const runId = values['run-id'] as string | undefined;
   if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
   const agent = parseAgentName((values.agent as string | undefined) ?? '');
-  const selection = loadSelection(values);
+  const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const { config } = selection;
   const limits = config.agent.limits;
