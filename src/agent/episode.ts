@@ -67,7 +67,8 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const writer = new TrajectoryWriter(trajectoryFile);
   const model = input.makeModel(recorded.steps.length);
   const agent = input.agentConfig ?? loadAgent();
-  const context = contextPolicy(agent, model); // a config it cannot follow fails before a sandbox starts
+  // Only a model reads the history; a config it cannot follow fails before a sandbox starts.
+  const context = input.agentName === 'model' ? contextPolicy(agent, model) : { keepLast: agent.config.context.keep_last };
   const sandbox = await sessionFor(input, recorded);
   const toolContext: ToolContext = {
     sandbox,
