@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { modelConfigSchema } from '../model/registry.js';
-import { PROJECT_ROOT } from './harness-config.js';
+import { agentLimitsSchema, PROJECT_ROOT } from './harness-config.js';
 import { parseTemplate } from './template.js';
 import { zodProblems } from './zod-problems.js';
 
@@ -40,17 +40,7 @@ export const agentConfigSchema = z
     /** The tools offered, in this order, by name; a value holds the tool's options (or nothing). */
     tools: z.record(z.string(), toolOptionsSchema.nullable().transform((v) => v ?? {})),
     /** Over the harness config's agent.limits; flags override both. */
-    limits: z
-      .object({
-        max_steps: z.number().int().positive(),
-        max_cost_usd: z.number().positive(),
-        max_tokens: z.number().int().positive(),
-        max_wall_seconds: z.number().positive(),
-        max_format_errors: z.number().int().positive(),
-      })
-      .partial()
-      .strict()
-      .optional(),
+    limits: agentLimitsSchema.partial().optional(),
     /** A model config (see src/model/README.md), over the harness config's `model:`; flags override both. */
     model: z.record(z.string(), z.unknown()).optional(),
     context: z
