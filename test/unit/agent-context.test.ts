@@ -167,3 +167,19 @@ describe.each(FORMATS)('an agent config over the %s wire format', (format) => {
     expect(second.indexOf('first\\n')).toBeLessThan(second.indexOf('second\\n'));
   });
 });
+
+describe('the history size the context policy reads', () => {
+  it('is an estimate (4 characters a token) before the first answer, then the provider count plus an estimate of what came since', async () => {
+    const { ContextTracker } = await import('../../src/agent/context.js');
+    const tracker = new ContextTracker();
+    const history: ChatMessage[] = [{ role: 'user', content: 'x'.repeat(400) }];
+    expect(tracker.tokens(history)).toBe(100);
+    history.push({ role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'bash', arguments: '{}' }] });
+    tracker.observe({ inputTokens: 5000, outputTokens: 20 }, history.length);
+    history.push({ role: 'tool', toolCallId: 'c', name: 'bash', content: 'y'.repeat(800) });
+    expect(tracker.tokens(history)).toBe(5020 + 200);
+    // A server that reports no usage leaves the estimate in charge.
+    tracker.observe({ inputTokens: 0, outputTokens: 0 }, history.length);
+    expect(tracker.tokens(history)).toBe(Math.ceil((400 + 6 + 800) / 4));
+  });
+});
