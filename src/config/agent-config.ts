@@ -105,8 +105,8 @@ export function loadAgentConfig(ref: string, toolNames: readonly string[]): Load
 
 export function parseAgentConfig(data: unknown, file: string, toolNames: readonly string[]): AgentConfig {
   const result = agentConfigSchema.safeParse(data);
-  const problems = result.success ? [] : zodProblems(result.error);
-  if (result.success) problems.push(...semanticProblems(result.data, toolNames));
+  // Names and templates are checked on the data as written, so their problems come with the schema's.
+  const problems = [...(result.success ? [] : zodProblems(result.error)), ...semanticProblems(data, toolNames)];
   if (!result.success || problems.length > 0) {
     const lines = problems.map((p) => `  ${p.field}: ${p.message}`);
     throw new HarnessError('CONFIG_INVALID', `invalid agent config:\n${lines.join('\n')}`, { file });
@@ -114,32 +114,42 @@ export function parseAgentConfig(data: unknown, file: string, toolNames: readonl
   return result.data;
 }
 
-function semanticProblems(config: AgentConfig, toolNames: readonly string[]): Array<{ field: string; message: string }> {
-  const problems: Array<{ field: string; message: string }> = [];
-  const names = Object.keys(config.tools);
-  for (const name of names) {
-    if (!toolNames.includes(name)) problems.push({ field: `tools.${name}`, message: `unknown tool; known: ${toolNames.join(', ')}` });
+type Problem = { field: string; message: string };
+
+function semanticProblems(data: unknown, toolNames: readonly string[]): Problem[] {
+  if (!isPlain(data)) return [];
+  const problems: Problem[] = [];
+  if (isPlain(data.tools)) {
+    const names = Object.keys(data.tools);
+    for (const name of names) {
+      if (!toolNames.includes(name)) problems.push({ field: `tools.${name}`, message: `unknown tool; known: ${toolNames.join(', ')}` });
+    }
+    if (!names.includes('submit')) problems.push({ field: 'tools', message: 'submit is missing: without it an episode can never finish' });
   }
-  if (config.model) {
+  if (isPlain(data.model)) {
     // Checked as a model config, but kept as written so its absent keys take the harness's values.
-    const model = modelConfigSchema.partial().safeParse(config.model);
+    const model = modelConfigSchema.partial().safeParse(data.model);
     if (!model.success) problems.push(...zodProblems(model.error).map((p) => ({ field: `model.${p.field}`, message: p.message })));
   }
-  if (!names.includes('submit')) problems.push({ field: 'tools', message: 'submit is missing: without it an episode can never finish' });
-  const fields = TEMPLATE_FIELDS.filter((f) => f !== 'hints_text' || config.include_hints);
-  const templates: Array<[string, string | undefined, readonly string[]]> = [
-    ['system_template', config.system_template, fields],
-    ['instance_template', config.instance_template, fields],
-    ['no_tool_call_template', config.no_tool_call_template, []],
+  const fields = TEMPLATE_FIELDS.filter((f) => f !== 'hints_text' || data.include_hints === true);
+  const templates: Array<[string, readonly string[]]> = [
+    ['system_template', fields],
+    ['instance_template', fields],
+    ['no_tool_call_template', []],
   ];
-  for (const [field, source, allowed] of templates) {
-    if (source === undefined) continue;
+  for (const [field, allowed] of templates) {
+    const source = data[field];
+    if (typeof source !== 'string') continue;
     for (const message of parseTemplate(source, allowed).problems) {
       const hint = message.includes('{{hints_text}}') ? ' (hints_text needs include_hints: true)' : '';
       problems.push({ field, message: message + hint });
     }
   }
   return problems;
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A short, stable hash of the config's content (keys sorted), so equal configs hash alike. */

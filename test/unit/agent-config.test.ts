@@ -110,20 +110,16 @@ describe('loading an agent config', () => {
       message = (err as Error).message;
       expect(err).toMatchObject({ code: 'CONFIG_INVALID', context: { file } });
     }
-    // The schema's problems come first; a config that passes it is then checked for names and templates.
     expect(message).toMatch(/tools\.bash\.timeout_seconds/);
     expect(message).toMatch(/tools\.bash: .*colour/);
     expect(message).toMatch(/limits\.max_steps/);
     expect(message).toMatch(/context\.elide_at/);
-
-    const names = writeConfig('names', { system_template: 'Fix {{repo}} {{issue}}', instance_template: '{{hints_text}} {{oops', tools: { bash: null, telepathy: null }, model: { temperature: 9 } });
-    const problems = () => loadAgent(names);
-    expect(problems).toThrow(/tools\.telepathy: unknown tool; known: list_dir, read_file/);
-    expect(problems).toThrow(/tools: submit is missing/);
-    expect(problems).toThrow(/system_template: unknown field \{\{issue\}\}/);
-    expect(problems).toThrow(/instance_template: unknown field \{\{hints_text\}\}.*\(hints_text needs include_hints: true\)/);
-    expect(problems).toThrow(/instance_template: malformed tag near/);
-    expect(problems).toThrow(/model\.temperature/);
+    expect(message).toMatch(/tools\.telepathy: unknown tool; known: list_dir, read_file/);
+    expect(message).toMatch(/tools: submit is missing/);
+    expect(message).toMatch(/system_template: unknown field \{\{issue\}\}/);
+    expect(message).toMatch(/instance_template: unknown field \{\{hints_text\}\}.*\(hints_text needs include_hints: true\)/);
+    expect(message).toMatch(/instance_template: malformed tag near/);
+    expect(message).toMatch(/model\.temperature/);
   });
 
   it('names the shipped configs when asked for one that does not exist', () => {
