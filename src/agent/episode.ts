@@ -29,7 +29,7 @@ export interface EpisodeResult {
   wall_s: number;
   session_id?: string;
   sampling: Record<string, unknown>;
-  /** The agent config that made the patch (absent for the command agent). */
+  /** The agent config that made the patch (for the command agent: the run's, which it does not read). */
   agent_config_name?: string;
   agent_config_hash?: string;
   finished_at: string;
