@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'MODEL_RATE_LIMIT'
   | 'MODEL_SERVER'
   | 'MODEL_FORMAT'
+  | 'MODEL_CONTEXT_LIMIT'
   | 'MODEL_ERROR'
   | 'USAGE';
 

@@ -36,7 +36,7 @@ const COMMANDS: Record<string, Command> = {
   },
   run: {
     summary: 'run an agent (model | gold | empty | replay | command) on a dataset, then grade its patches',
-    usage: 'run --dataset D --agent A [--model M] [--provider openai|anthropic] [--base-url URL] --run-id R [-j N] [--samples n] [--max-steps N] [--max-cost USD] [--max-time S] [--no-bash] [--replay-from DIR] [--agent-command CMD] [selection]',
+    usage: 'run --dataset D --agent A [--model M] [--provider openai|anthropic] [--base-url URL] --run-id R [-j N] [--samples n] [--max-steps N] [--max-cost USD] [--max-time S] [--no-bash] [--agent-config NAME|FILE] [--allow-config-change] [--replay-from DIR] [--agent-command CMD] [selection]',
     options: {
       ...SELECTION,
       agent: { type: 'string', short: 'a' },
@@ -55,8 +55,16 @@ const COMMANDS: Record<string, Command> = {
       'no-bash': { type: 'boolean' },
       'replay-from': { type: 'string' },
       'agent-command': { type: 'string' },
+      'agent-config': { type: 'string' },
+      'allow-config-change': { type: 'boolean' },
     },
     run: async (v) => (await import('./commands/run.js')).runCommand(v),
+  },
+  agents: {
+    summary: 'list the shipped agent configs (config/agents), or show one as YAML',
+    usage: 'agents list | agents show NAME|FILE',
+    options: {},
+    run: async (_v, p) => (await import('./commands/agents.js')).agentsCommand(p),
   },
   session: {
     summary: 'start | exec | read | diff | pause | resume | snapshot | restore | stop | list a sandbox session',

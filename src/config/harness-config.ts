@@ -9,6 +9,17 @@ import { zodProblems } from './zod-problems.js';
 /** The project's own folder, where config/, images/ and instances/ ship. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..').replace(/\/dist$/, '');
 
+/** When an episode ends; an agent config may override any of them. */
+export const agentLimitsSchema = z
+  .object({
+    max_steps: z.number().int().positive(),
+    max_cost_usd: z.number().positive(),
+    max_tokens: z.number().int().positive(),
+    max_wall_seconds: z.number().positive(),
+    max_format_errors: z.number().int().positive(),
+  })
+  .strict();
+
 export const harnessConfigSchema = z
   .object({
     images: z
@@ -47,15 +58,7 @@ export const harnessConfigSchema = z
         command_timeout: z.number().positive(),
         output_cap_bytes: z.number().int().positive(),
         bash: z.boolean(),
-        limits: z
-          .object({
-            max_steps: z.number().int().positive(),
-            max_cost_usd: z.number().positive(),
-            max_tokens: z.number().int().positive(),
-            max_wall_seconds: z.number().positive(),
-            max_format_errors: z.number().int().positive(),
-          })
-          .strict(),
+        limits: agentLimitsSchema,
       })
       .strict(),
     /** Validated by the model registry's own schema when a model agent runs. */
