@@ -10,7 +10,7 @@ import type { Instance } from '../instance/instance-schema.js';
 import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
 import { makeEvalScript, TESTBED } from './eval-script.js';
-import { testDirectives } from './patch-files.js';
+import { formatDirectives, testDirectives } from './patch-files.js';
 
 /** One image to build: its Dockerfile, build args, and the tag that is its content hash. */
 export interface ImageRecipe {
@@ -99,6 +99,13 @@ function tagSafe(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9_.-]/g, '-').slice(0, 100);
 }
 
+/** SWE-bench's `packages: requirements.txt`: the first of the spec's files the repo has. */
+function requirementsStep(files: string[]): string[] {
+  if (files.length === 0) return [];
+  const list = files.map(shellQuote).join(' ');
+  return [`for f in ${list}; do if [ -f "$f" ]; then python3 -m pip install --no-cache-dir -r "$f"; break; fi; done`];
+}
+
 function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe): ImageRecipe {
   const lines = [
     `FROM ${envImage.tag}`,
@@ -106,7 +113,7 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
     // The repository at base_commit, with no history or refs after it (see repo/checkout.ts).
     `COPY repo/ ${TESTBED}/`,
     `WORKDIR ${TESTBED}`,
-    ...runSteps([...env.pre_install, ...env.install]),
+    ...runSteps([...requirementsStep(env.requirements), ...env.pre_install, ...env.install]),
     // Files the install made (egg-info, build output) are not the agent's change: ignore them.
     "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
   ];
@@ -137,7 +144,7 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   const envImage = envRecipe(env, base, file);
   const instanceImage = instanceRecipe(instance, env, envImage);
   const testFiles = testDirectives(instance.test_patch);
-  const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map(shellQuote).join(' '));
+  const testCommand = env.test_cmd.replaceAll('{tests}', formatDirectives(testFiles, env.test_directives).map(shellQuote).join(' '));
   const protectedFiles = env.protected_files ?? DEFAULT_PROTECTED_FILES[env.log_parser] ?? [];
   const evalScript = makeEvalScript({ baseCommit: instance.base_commit, testPatch: instance.test_patch, env, testCommand, protectedFiles });
   return {

@@ -21,7 +21,7 @@ export async function imagesCommand(values: Record<string, unknown>, positionals
 async function build(values: Record<string, unknown>): Promise<number> {
   const selection = loadSelection(values);
   printProblems('dataset problems (these records are skipped)', selection.problems);
-  const specs = new SpecRegistry(selection.config.spec_dirs);
+  const specs = SpecRegistry.forConfig(selection.config);
   const builder = makeImageBuilder(selection.config, specs, selection.instances, selection.repoDirs);
   let failures = 0;
   await runPool(selection.instances, selection.concurrency, async (instance) => {
