@@ -18,12 +18,14 @@ function envExports(env: Record<string, string>): string[] {
 /**
  * Files the model's patch may not change because they change how tests run or report
  * (pytest's conftest.py): restored to base_commit, or removed when new, before the test patch.
+ * The tracked ones are listed from the index, which is base_commit's tree: patches are applied
+ * to the work tree only, and `git ls-tree` refuses `:(glob)` pathspecs.
  */
-function protectFiles(baseCommit: string, globs: string[]): string[] {
+export function protectFiles(baseCommit: string, globs: string[]): string[] {
   if (globs.length === 0) return [];
   const specs = globs.map((g) => shellQuote(`:(glob)${g}`)).join(' ');
   return [
-    `git ls-tree -r --name-only -z ${baseCommit} -- ${specs} | xargs -0 -r git checkout ${baseCommit} -- >/dev/null 2>&1`,
+    `git ls-files -z -- ${specs} | xargs -0 -r git checkout ${baseCommit} -- >/dev/null 2>&1`,
     `git ls-files --others -z -- ${specs} | xargs -0 -r rm -f --`,
   ];
 }
