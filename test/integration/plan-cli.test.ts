@@ -42,7 +42,7 @@ describe('swe-harness plan / evaluate --dry-run (no Docker)', () => {
   it('evaluate --dry-run with the offline default: no unknown repo or version, the rest named by kind, exit 2', async () => {
     const run = await cli(['evaluate', '--dry-run', '-d', LITE, '-p', 'gold']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/^8 ready, 24 with problems \(24 no_entry_for_source\), of 32; images\.source: offline$/m);
+    expect(run.stdout).toMatch(/^13 ready, 19 with problems \(19 no_entry_for_source\), of 32; images\.source: offline$/m);
     expect(run.stdout).not.toMatch(/unknown_(repo|version)/);
     expect(run.stdout).toMatch(/pytest-dev__pytest-\d+\s+7\.0\s+ready\s+config\/specs\/pytest-dev__pytest\.yaml#0 \(offline\)\s+swe-harness\/instance:/);
   });

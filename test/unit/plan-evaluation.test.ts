@@ -43,7 +43,7 @@ describe('planEvaluation', () => {
     expect(plan.summary.by_kind.unknown_repo).toBeUndefined();
     expect(plan.summary.by_kind.unknown_version).toBeUndefined();
     const ready = plan.instances.filter((p) => p.ready).map((p) => `${p.repo} ${p.version}`).sort();
-    expect(ready).toEqual(['marshmallow-code/marshmallow 2.20', 'marshmallow-code/marshmallow 3.0', 'psf/requests 2.10', 'psf/requests 2.3', 'psf/requests 2.4', 'psf/requests 2.7', 'pytest-dev/pytest 7.0', 'pytest-dev/pytest 8.0']);
+    expect(ready).toEqual(['marshmallow-code/marshmallow 2.20', 'marshmallow-code/marshmallow 3.0', 'psf/requests 2.10', 'psf/requests 2.3', 'psf/requests 2.4', 'psf/requests 2.7', 'pylint-dev/astroid 2.10', 'pylint-dev/astroid 2.12', 'pylint-dev/astroid 2.13', 'pylint-dev/astroid 2.14', 'pylint-dev/astroid 2.9', 'pytest-dev/pytest 7.0', 'pytest-dev/pytest 8.0']);
     expect(plan.instances.find((p) => p.ready)?.images?.[0]?.from).toBe('swe-harness/os:bookworm');
     expect(plan.pulls).toEqual([]);
   });
