@@ -30,9 +30,15 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   evaluate: {
     summary: 'grade predictions (gold | empty | FILE) on a dataset in fresh containers',
-    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--split S] [--revision R] [--namespace NS [--image-registry HOST]] [--config F] [--force]',
-    options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--split S] [--revision R] [--namespace NS [--image-registry HOST]] [--config F] [--force] [--dry-run] [--json]',
+    options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     run: async (v) => (await import('./commands/evaluate.js')).evaluateCommand(v),
+  },
+  plan: {
+    summary: 'without Docker: the spec entry, images and problems of each instance (as evaluate --dry-run)',
+    usage: 'plan --dataset D [--predictions gold|empty|FILE] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--config F] [--json]',
+    options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, json: { type: 'boolean' } },
+    run: async (v) => (await import('./commands/plan.js')).planCommand(v),
   },
   run: {
     summary: 'run an agent (model | gold | empty | replay | command) on a dataset, then grade its patches',

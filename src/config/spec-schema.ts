@@ -11,6 +11,12 @@ export const envSpecSchema = z
     /** Versions this entry covers: exact strings ("7.0"), and/or a range (">=7.0 <8.1"). */
     versions: z.array(z.string()).default([]),
     version_range: z.string().optional(),
+    /**
+     * Which image source this entry is for: `offline` (Debian's packages on the debootstrap OS
+     * image) or `registry` (the official language images and PyPI/npm). Left out: both. A repo
+     * can hold both variants of a version; the one for config `images.source` is chosen.
+     */
+    source: z.enum(['offline', 'registry']).optional(),
     /** Base image template: images/base/<base>.Dockerfile (or <base>.registry.Dockerfile). */
     base: z.string().min(1),
     /** The language version the base image provides; a registry template uses it as a tag. */
@@ -21,6 +27,12 @@ export const envSpecSchema = z
     language_packages: stringList,
     /** Extra shell steps in the env image, after the packages. */
     env_setup: stringList,
+    /**
+     * Requirement files in the repository (as SWE-bench's `packages: requirements.txt`): the
+     * first one that exists at base_commit is pip-installed in the instance image, before
+     * pre_install. Needs a package index, so registry entries only.
+     */
+    requirements: stringList,
     /** Shell steps in the instance image, in /testbed, before install. */
     pre_install: stringList,
     /** Shell steps in the instance image, in /testbed, that install the repository. */
@@ -35,6 +47,15 @@ export const envSpecSchema = z
     protected_files: z.array(z.string()).optional(),
     /** The test command; `{tests}` becomes the test files the test patch touches. */
     test_cmd: z.string().min(1),
+    /**
+     * How the test files become `{tests}`: `files` (paths, as pytest takes them) or `modules`
+     * (dotted module names without `.py`, after removing `strip_prefix`: Django's runtests.py
+     * takes `tests/admin_views/tests.py` as `admin_views.tests`).
+     */
+    test_directives: z
+      .object({ format: z.enum(['files', 'modules']).default('files'), strip_prefix: z.string().optional() })
+      .strict()
+      .prefault({}),
     /** A registered log parser's name (pytest, unittest, django, sympy, node-tap, ...). */
     log_parser: z.string().min(1),
     /** Environment variables set in the images and at evaluation. */

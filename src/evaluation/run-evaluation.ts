@@ -58,7 +58,7 @@ export function patchHash(patch: string | null): string {
 /** Evaluates every instance that has a prediction; one failing instance never stops the rest. */
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
   const runDir = path.resolve(req.config.run.root, req.runId);
-  const specs = new SpecRegistry(req.config.spec_dirs);
+  const specs = SpecRegistry.forConfig(req.config);
   const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
   // Grading containers of this run id still here were left by a process that was killed.
   await removeOrphanGradingContainers(req.runId);

@@ -25,7 +25,7 @@ function defaults(config: HarnessConfig) {
  */
 export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
   const { config, instance } = opts;
-  const specs = new SpecRegistry(config.spec_dirs);
+  const specs = SpecRegistry.forConfig(config);
   const spec = makeInstanceTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
   const limits = containerLimits(config, config.agent.network);

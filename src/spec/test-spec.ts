@@ -10,7 +10,7 @@ import type { Instance } from '../instance/instance-schema.js';
 import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
 import { makeEvalScript, TESTBED } from './eval-script.js';
-import { testDirectives } from './patch-files.js';
+import { formatDirectives, testDirectives } from './patch-files.js';
 import { runnerGuard, type RunnerGuard } from './runner-guard.js';
 
 /** One image to build: its Dockerfile, build args, and the tag that is its content hash. */
@@ -105,6 +105,13 @@ function tagSafe(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9_.-]/g, '-').slice(0, 100);
 }
 
+/** SWE-bench's `packages: requirements.txt`: the first of the spec's files the repo has. */
+function requirementsStep(files: string[]): string[] {
+  if (files.length === 0) return [];
+  const list = files.map(shellQuote).join(' ');
+  return [`for f in ${list}; do if [ -f "$f" ]; then python3 -m pip install --no-cache-dir -r "$f"; break; fi; done`];
+}
+
 function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe): ImageRecipe {
   const lines = [
     `FROM ${envImage.tag}`,
@@ -112,7 +119,7 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
     // The repository at base_commit, with no history or refs after it (see repo/checkout.ts).
     `COPY repo/ ${TESTBED}/`,
     `WORKDIR ${TESTBED}`,
-    ...runSteps([...env.pre_install, ...env.install]),
+    ...runSteps([...requirementsStep(env.requirements), ...env.pre_install, ...env.install]),
     // Files the install made (egg-info, build output) are not the agent's change: ignore them.
     "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
   ];
@@ -185,7 +192,7 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   const envImage = base ? envRecipe(env, base, file) : undefined;
   const instanceImage = envImage ? instanceRecipe(instance, env, envImage) : prebuiltInstanceRecipe(instance, prebuiltImage as string);
   const testFiles = testDirectives(instance.test_patch);
-  const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map(shellQuote).join(' '));
+  const testCommand = env.test_cmd.replaceAll('{tests}', formatDirectives(testFiles, env.test_directives).map(shellQuote).join(' '));
   const guard = runnerGuard(env.base, env.log_parser, testFiles, env.protected_files);
   // The activation runs before the interpreter check, which must use the image's own Python.
   const evalEnv = prebuiltImage ? { ...env, eval_commands: [...PREBUILT_ACTIVATION, ...env.eval_commands] } : env;

@@ -17,6 +17,8 @@ function resultRow(r: InstanceResult): string[] {
 }
 
 export async function evaluateCommand(values: Record<string, unknown>): Promise<number> {
+  // A dry run needs no run id and no Docker: it only says what would happen.
+  if (values['dry-run'] === true) return (await import('./plan.js')).planCommand(values);
   const runId = values['run-id'] as string | undefined;
   const predictionsSource = values.predictions as string | undefined;
   if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');

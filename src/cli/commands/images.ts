@@ -22,7 +22,7 @@ export async function imagesCommand(values: Record<string, unknown>, positionals
 async function build(values: Record<string, unknown>): Promise<number> {
   const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
-  const specs = new SpecRegistry(selection.config.spec_dirs);
+  const specs = SpecRegistry.forConfig(selection.config);
   const reporter = new ProgressReporter();
   const builder = makeImageBuilder(selection.config, specs, selection.instances, selection.repoDirs, (p) => reporter.onTransfer(p));
   let failures = 0;
