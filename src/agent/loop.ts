@@ -1,3 +1,4 @@
+import { errorCode, errorMessage } from '../errors.js';
 import type { ChatMessage, ModelProvider, ModelResponse } from '../model/types.js';
 import { runTool, toolSpecs, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { NO_TOOL_CALL_NOTICE } from './prompts.js';
@@ -45,6 +46,8 @@ export interface LoopInput {
 export interface LoopOutcome {
   exitStatus: ExitStatus;
   message?: string;
+  /** For model_error and sandbox_error: the failure's own code (MODEL_AUTH, SESSION_GONE, ...). */
+  errorCode?: string;
   spent: Spent;
 }
 
@@ -70,12 +73,13 @@ export async function runAgentLoop(input: LoopInput): Promise<LoopOutcome> {
       response = await input.model.query(input.messages, toolSpecs(input.tools), { signal });
     } catch (err) {
       if (signal.aborted) return { exitStatus: 'cancelled', spent };
-      return { exitStatus: 'model_error', message: (err as Error).message, spent };
+      return { exitStatus: 'model_error', message: errorMessage(err), errorCode: errorCode(err), spent };
     }
     const executed = await execute(response, input).catch((err: unknown) => err);
     if (executed instanceof Error) {
       // runTool throws only when the run is cancelled or the sandbox itself failed.
-      return { exitStatus: signal.aborted ? 'cancelled' : 'sandbox_error', message: executed.message, spent };
+      if (signal.aborted) return { exitStatus: 'cancelled', message: executed.message, spent };
+      return { exitStatus: 'sandbox_error', message: errorMessage(executed), errorCode: errorCode(executed), spent };
     }
     const step = recordStep(input, response, executed as ToolCallRecord[], spent, Date.now() - started);
     if (step.tool_calls.some((c) => c.submitted)) return { exitStatus: 'submitted', spent };

@@ -50,6 +50,10 @@ export class ProgressReporter implements Reporter {
     this.draw();
   }
 
+  onNotice(message: string): void {
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}note: ${message}\n`);
+  }
+
   onRunEnd(): void {
     if (this.tty) process.stderr.write('\r\x1b[K');
   }

@@ -7,6 +7,8 @@ export interface Reporter {
   onInstanceStart?(instanceId: string, phase: 'image' | 'grading'): void;
   onInstanceDone?(result: InstanceResult, info: { reused: boolean }): void;
   onRunEnd?(summary: RunSummary): void;
+  /** Something the user should know that is no result (a stale run lock taken over). */
+  onNotice?(message: string): void;
 }
 
 export const silentReporter: Reporter = {};
