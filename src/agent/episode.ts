@@ -127,6 +127,7 @@ export async function readPatch(sandbox: Pick<DockerSandbox, 'diff'>): Promise<{
   try {
     return { patch: await sandbox.diff() };
   } catch (err) {
+    // A session that is gone fails here too: its patch is as unknown.
     return { patch: null, error: { code: 'PATCH_UNREADABLE', message: `the session's patch cannot be read: ${errorMessage(err)}` } };
   }
 }

@@ -127,7 +127,8 @@ export class DockerSandbox implements Sandbox {
     const index = '/tmp/.swe-harness-diff-index';
     const script = [`cp .git/index ${index} 2>/dev/null || rm -f ${index}`, `GIT_INDEX_FILE=${index} git add -A >/dev/null 2>&1`, `GIT_INDEX_FILE=${index} git diff --cached --binary ${this.state.baseCommit}`, 'rc=$?', `rm -f ${index}`, 'exit $rc'].join('\n');
     const result = await this.exec(script, { outputCapBytes: 512 * 1024 * 1024 });
-    if (result.exitCode !== 0) throw new HarnessError('SANDBOX', `git diff failed: ${result.output.slice(0, 500)}`);
+    // Not an empty patch: an unknown one (the agent removed or broke .git), which is never graded.
+    if (result.exitCode !== 0) throw new HarnessError('PATCH_UNREADABLE', `git diff failed: ${result.output.slice(0, 500)}`, { instanceId: this.state.instanceId });
     return result.output;
   }
 
