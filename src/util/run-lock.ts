@@ -77,7 +77,6 @@ export function acquireRunLock(runDir: string, runId: string, command = commandL
       throw new HarnessError(
         'RUN_LOCKED',
         `run ${runId} is in use by ${describeHolder(holder)}. A second process on the same run id would remove its grading containers and overwrite its reports: wait for it to end, or use another --run-id.${unknown}`,
-        { file },
       );
     }
     if (removeStale(file, holder)) tookOverFrom = holder.process === mine.process ? tookOverFrom : holder;
