@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { errorCode, errorMessage } from '../errors.js';
-import { holdRun, runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
+import { runEvaluation, withRunLock, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
@@ -45,12 +45,7 @@ export interface AgentRunOutcome {
  */
 export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> {
   // Held over the episodes and the grading after them (which enters it again).
-  const lock = holdRun(req.config, req.runId, req.reporter);
-  try {
-    return await runAgentsLocked(req);
-  } finally {
-    lock.release();
-  }
+  return withRunLock(req.config, req.runId, req.reporter, () => runAgentsLocked(req));
 }
 
 async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {

@@ -18,7 +18,7 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
 import { runPool } from '../util/pool.js';
-import { acquireRunLock, describeHolder, type RunLock } from '../util/run-lock.js';
+import { acquireRunLock, describeHolder } from '../util/run-lock.js';
 import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
 import { isInfraError, waitForDocker } from './infra.js';
 
@@ -57,23 +57,23 @@ export function patchHash(patch: string | null): string {
 }
 
 /**
- * Takes the run's lock (runs/<run_id>/.lock) for this process: a second live process on the
- * same run id is refused (RUN_LOCKED); the stale lock of a dead one is taken over, with a note.
+ * Runs `body` holding the run's lock (runs/<run_id>/.lock) for this process: a second live
+ * process on the same run id is refused (RUN_LOCKED); the stale lock of a dead one is taken
+ * over, with a note. The same process may enter again (`run` grades under its own lock).
  */
-export function holdRun(config: HarnessConfig, runId: string, reporter?: Reporter): RunLock {
+export async function withRunLock<T>(config: HarnessConfig, runId: string, reporter: Reporter | undefined, body: () => Promise<T>): Promise<T> {
   const lock = acquireRunLock(path.resolve(config.run.root, runId), runId);
   if (lock.tookOverFrom) reporter?.onNotice?.(`run ${runId}: took over the lock left by ${describeHolder(lock.tookOverFrom)}, which is no longer running`);
-  return lock;
+  try {
+    return await body();
+  } finally {
+    lock.release();
+  }
 }
 
 /** Evaluates every instance that has a prediction; one failing instance never stops the rest. */
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
-  const lock = holdRun(req.config, req.runId, req.reporter);
-  try {
-    return await evaluateAll(req);
-  } finally {
-    lock.release();
-  }
+  return withRunLock(req.config, req.runId, req.reporter, () => evaluateAll(req));
 }
 
 async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
