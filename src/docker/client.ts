@@ -19,6 +19,8 @@ export const LABELS = {
   process: `${LABEL_PREFIX}.process`,
   /** A session's state file: the session lives on after its process while that file says so. */
   sessionState: `${LABEL_PREFIX}.session-state`,
+  /** On an image made from a published one: the id of the image it was made from. */
+  parent: `${LABEL_PREFIX}.parent`,
 } as const;
 
 let shared: Docker | undefined;

@@ -7,13 +7,13 @@ import { removeOrphanGradingContainers } from '../docker/cleanup.js';
 import { errorCode, errorMessage, formatProblem, HarnessError, type ErrorCode, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
+import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
-import { makeTestSpec } from '../spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
@@ -79,7 +79,7 @@ export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationO
 async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
   const runDir = path.resolve(req.config.run.root, req.runId);
   const specs = new SpecRegistry(req.config.spec_dirs);
-  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs);
+  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
   // Grading containers of this run id made by a process that is gone (killed): those of a
   // live process are its work in progress, on this run id from another checkout or machine.
   await removeOrphanGradingContainers(req.runId);
@@ -156,7 +156,7 @@ interface AttemptState {
 
 async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneContext, st: AttemptState): Promise<{ reused: InstanceResult } | { verdict: Verdict }> {
   const id = instance.instance_id;
-  const spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
+  const spec = makeInstanceTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
   const existingImage = await imageId(spec.instanceImage.tag);
   const previous = ctx.force ? undefined : reusableResult(st.reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
   if (previous) return { reused: previous };
