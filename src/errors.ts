@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'TEST_LOG'
   | 'PARSER_UNKNOWN'
   | 'SANDBOX'
+  | 'PATCH_UNREADABLE'
+  | 'RUN_LOCKED'
   | 'SESSION_GONE'
   | 'TOOL_ARGS'
   | 'MODEL_AUTH'

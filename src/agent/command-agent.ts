@@ -6,7 +6,7 @@ import { OutputCollector } from '../docker/output-collector.js';
 import type { ModelProvider } from '../model/types.js';
 import { startSession } from '../sandbox/sessions.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { episodeResult, resultFile, type EpisodeInput, type EpisodeResult } from './episode.js';
+import { episodeResult, readPatch, resultFile, type EpisodeInput, type EpisodeResult } from './episode.js';
 import { TrajectoryWriter } from './trajectory.js';
 
 /**
@@ -35,11 +35,11 @@ export async function runCommandEpisode(input: Omit<EpisodeInput, 'makeModel'> &
     signal: input.signal,
   });
   const wallMs = Date.now() - started;
-  const patch = await sandbox.diff().catch(() => '');
+  const { patch, error } = await readPatch(sandbox);
   const status = run.exitCode === 0 ? 'submitted' : run.timedOut ? 'time_limit' : 'agent_error';
   writer.write({ type: 'step', step: 1, assistant: { role: 'assistant', content: run.output }, tool_calls: [], usage: { inputTokens: 0, outputTokens: 0 }, cost_usd: 0, model_latency_ms: 0, duration_ms: wallMs, at: new Date().toISOString() });
-  writer.write({ type: 'end', exit_status: status, at: new Date().toISOString() });
-  const result = episodeResult({ ...input, makeModel: () => model }, model, status, run.exitCode === 0 ? undefined : `exit ${run.exitCode}`, patch, { steps: 1, costUsd: 0, tokens: 0, wallMs, formatErrors: 0 }, sandbox.sessionId);
+  writer.write({ type: 'end', exit_status: status, message: error?.message, at: new Date().toISOString() });
+  const result = episodeResult({ ...input, makeModel: () => model }, model, status, run.exitCode === 0 ? undefined : `exit ${run.exitCode}`, patch, { steps: 1, costUsd: 0, tokens: 0, wallMs, formatErrors: 0 }, sandbox.sessionId, error);
   writeJsonAtomic(resultFile(input.outDir), result);
   await sandbox.destroy().catch(() => undefined);
   return result;

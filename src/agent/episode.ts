@@ -20,9 +20,17 @@ export interface EpisodeResult {
   sample: number;
   agent: string;
   model: string;
-  exit_status: ExitStatus | 'agent_error';
+  /** 'error': the episode could not run (no image, no session, no policy): see `error`. */
+  exit_status: ExitStatus | 'agent_error' | 'error';
   message?: string;
-  patch: string;
+  /** The session's diff against base_commit; null when it is unknown (see `error`). */
+  patch: string | null;
+  /**
+   * Set when the episode ended by a failure (its code: IMAGE_BUILD, MODEL_AUTH, SESSION_GONE,
+   * PATCH_UNREADABLE, ...) rather than by the agent or a limit. Its patch is no answer, so
+   * grading records this error instead of a verdict.
+   */
+  error?: EpisodeError;
   steps: number;
   cost_usd: number;
   tokens: number;
@@ -33,6 +41,11 @@ export interface EpisodeResult {
   agent_config_name?: string;
   agent_config_hash?: string;
   finished_at: string;
+}
+
+export interface EpisodeError {
+  code: string;
+  message: string;
 }
 
 export interface EpisodeInput {
@@ -104,9 +117,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     elided: elidedAfter(recorded),
     noToolCallNotice: agent.config.no_tool_call_template,
   });
-  const patch = await sandbox.diff().catch(() => '');
-  writer.write({ type: 'end', exit_status: outcome.exitStatus, message: outcome.message, at: new Date().toISOString() });
-  const result = episodeResult(input, model, outcome.exitStatus, outcome.message, patch, outcome.spent, sandbox.sessionId);
+  const { patch, error: patchError } = await readPatch(sandbox);
+  const error = outcome.errorCode ? { code: outcome.errorCode, message: outcome.message ?? outcome.exitStatus } : patchError;
+  writer.write({ type: 'end', exit_status: outcome.exitStatus, message: outcome.message ?? patchError?.message, at: new Date().toISOString() });
+  const result = episodeResult(input, model, outcome.exitStatus, outcome.message, patch, outcome.spent, sandbox.sessionId, error);
   if (outcome.exitStatus !== 'cancelled') {
     writeJsonAtomic(resultFile(input.outDir), result);
     await sandbox.destroy().catch(() => undefined);
@@ -129,7 +143,20 @@ function spentSoFar(t: Trajectory): Spent {
   };
 }
 
-export function episodeResult(input: EpisodeInput, model: ModelProvider, status: EpisodeResult['exit_status'], message: string | undefined, patch: string, spent: Spent, sessionId?: string): EpisodeResult {
+/**
+ * The patch the episode leaves: the session's diff. A diff that cannot be read (the agent
+ * removed or broke .git, the session is gone) is an unknown patch, never an empty one.
+ */
+export async function readPatch(sandbox: Pick<DockerSandbox, 'diff'>): Promise<{ patch: string | null; error?: EpisodeError }> {
+  try {
+    return { patch: await sandbox.diff() };
+  } catch (err) {
+    // A session that is gone fails here too: its patch is as unknown.
+    return { patch: null, error: { code: 'PATCH_UNREADABLE', message: `the session's patch cannot be read: ${errorMessage(err)}` } };
+  }
+}
+
+export function episodeResult(input: EpisodeInput, model: ModelProvider, status: EpisodeResult['exit_status'], message: string | undefined, patch: string | null, spent: Spent, sessionId?: string, error?: EpisodeError): EpisodeResult {
   return {
     instance_id: input.instance.instance_id,
     sample: input.sample,
@@ -143,6 +170,7 @@ export function episodeResult(input: EpisodeInput, model: ModelProvider, status:
     tokens: spent.tokens,
     wall_s: spent.wallMs / 1000,
     session_id: sessionId,
+    ...(error ? { error } : {}),
     sampling: { ...model.sampling },
     agent_config_name: input.agentConfig?.name,
     agent_config_hash: input.agentConfig?.hash,

@@ -1,4 +1,4 @@
-import { HarnessError } from '../errors.js';
+import { errorCode, errorMessage, HarnessError } from '../errors.js';
 import type { ChatMessage, ModelProvider, ModelResponse } from '../model/types.js';
 import { runTool, toolSpecs, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { ContextTracker, elideObservations, type ContextPolicy } from './context.js';
@@ -55,6 +55,8 @@ export interface LoopInput {
 export interface LoopOutcome {
   exitStatus: ExitStatus;
   message?: string;
+  /** For model_error and sandbox_error: the failure's own code (MODEL_AUTH, SESSION_GONE, ...). */
+  errorCode?: string;
   spent: Spent;
 }
 
@@ -84,12 +86,13 @@ export async function runAgentLoop(input: LoopInput): Promise<LoopOutcome> {
     } catch (err) {
       if (signal.aborted) return { exitStatus: 'cancelled', spent };
       const tooLong = err instanceof HarnessError && err.code === 'MODEL_CONTEXT_LIMIT';
-      return { exitStatus: tooLong ? 'context_limit' : 'model_error', message: (err as Error).message, spent };
+      return { exitStatus: tooLong ? 'context_limit' : 'model_error', message: errorMessage(err), errorCode: tooLong ? undefined : errorCode(err), spent };
     }
     const executed = await execute(response, input).catch((err: unknown) => err);
     if (executed instanceof Error) {
       // runTool throws only when the run is cancelled or the sandbox itself failed.
-      return { exitStatus: signal.aborted ? 'cancelled' : 'sandbox_error', message: executed.message, spent };
+      if (signal.aborted) return { exitStatus: 'cancelled', message: executed.message, spent };
+      return { exitStatus: 'sandbox_error', message: errorMessage(executed), errorCode: errorCode(executed), spent };
     }
     tracker.observe(response.usage, input.messages.indexOf(response.message) + 1);
     const step = recordStep(input, response, executed as ToolCallRecord[], spent, Date.now() - started, context);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
-import { errorMessage } from '../errors.js';
-import { runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
+import { errorCode, errorMessage } from '../errors.js';
+import { runEvaluation, withRunLock, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
@@ -50,6 +50,11 @@ export interface AgentRunOutcome {
  * run id skips finished episodes and resumes interrupted ones.
  */
 export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> {
+  // Held over the episodes and the grading after them (which enters it again).
+  return withRunLock(req.config, req.runId, req.reporter, () => runAgentsLocked(req));
+}
+
+async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
   const runDir = path.resolve(req.config.run.root, req.runId);
   const agentConfig = req.agentConfig ?? loadAgent(undefined, { bash: req.bash });
   checkRunAgentConfig(runDir, agentConfig, req.allowConfigChange ?? false);
@@ -61,20 +66,18 @@ export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> 
     const result = await (req.choice.agent === 'command'
       ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })
       : runEpisode({ ...common, makeModel: policyFor(req.choice, instance, sample) })
-    ).catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, errorMessage(err)));
+    ).catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, err));
     req.onEpisode?.(result);
     return result;
   });
   const predictionsFile = path.join(runDir, 'predictions.jsonl');
   const label = agentLabel(req.choice);
   const modelName = (sample: number) => (req.samples > 1 ? `${label}.sample${sample}` : label);
-  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ instance_id: e.instance_id, model_name_or_path: modelName(e.sample), model_patch: e.patch, sample: e.sample, agent_config_name: e.agent_config_name ?? agentConfig.name, agent_config_hash: e.agent_config_hash ?? agentConfig.hash })).join('\n') + '\n');
+  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ ...prediction(e, modelName(e.sample)), sample: e.sample, agent_config_name: e.agent_config_name ?? agentConfig.name, agent_config_hash: e.agent_config_hash ?? agentConfig.hash })).join('\n') + '\n');
   if (req.signal.aborted) return { episodes, predictionsFile, evaluations: [], resolved: {} };
   const evaluations: EvaluationOutcome[] = [];
   for (let sample = 0; sample < req.samples; sample++) {
-    const predictions = new Map<string, Prediction>(
-      episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, { instance_id: e.instance_id, model_name_or_path: modelName(sample), model_patch: e.patch }]),
-    );
+    const predictions = new Map<string, Prediction>(episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, prediction(e, modelName(sample))]));
     evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, reporter: req.reporter }));
   }
   const resolved: Record<string, boolean> = {};
@@ -89,15 +92,22 @@ export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> 
   return outcome;
 }
 
-function failedEpisode(instance: Instance, sample: number, req: AgentRunRequest, message: string): EpisodeResult {
+/** SWE-bench's prediction fields, plus the episode's error: such a patch is no answer to grade. */
+function prediction(e: EpisodeResult, model: string): Prediction {
+  return { instance_id: e.instance_id, model_name_or_path: model, model_patch: e.patch, ...(e.error ? { episode_error: e.error } : {}) };
+}
+
+/** An episode that could not run keeps its failure's own code (IMAGE_BUILD, USAGE, ...). */
+function failedEpisode(instance: Instance, sample: number, req: AgentRunRequest, err: unknown): EpisodeResult {
   return {
     instance_id: instance.instance_id,
     sample,
     agent: req.choice.agent,
     model: agentLabel(req.choice),
-    exit_status: 'sandbox_error',
-    message,
-    patch: '',
+    exit_status: 'error',
+    message: errorMessage(err),
+    patch: null,
+    error: { code: errorCode(err), message: errorMessage(err) },
     steps: 0,
     cost_usd: 0,
     tokens: 0,

@@ -95,9 +95,9 @@ const COMMANDS: Record<string, Command> = {
     run: async (v) => (await import('./commands/mcp.js')).mcpCommand(v),
   },
   cleanup: {
-    summary: 'remove containers, snapshots and session state left by a run (or all runs), by label',
-    usage: 'cleanup [--run-id R] [--config F]',
-    options: { 'run-id': { type: 'string', short: 'r' }, config: { type: 'string' } },
+    summary: 'remove containers, snapshots and session state of dead processes, or of one run (refused while a live process uses it)',
+    usage: 'cleanup [--run-id R [--force]] [--config F]',
+    options: { 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, config: { type: 'string' } },
     run: async (v) => (await import('./commands/cleanup.js')).cleanupCommand(v),
   },
   images: {

@@ -57,6 +57,10 @@ export class ProgressReporter implements Reporter {
     this.draw();
   }
 
+  onNotice(message: string): void {
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}note: ${message}\n`);
+  }
+
   /** Downloads: a line when one starts, retries or ends; the byte count live on a terminal. */
   onTransfer(p: TransferProgress): void {
     if (p.phase === 'progress') {

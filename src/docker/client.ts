@@ -10,6 +10,15 @@ export const LABELS = {
   instance: `${LABEL_PREFIX}.instance`,
   run: `${LABEL_PREFIX}.run`,
   session: `${LABEL_PREFIX}.session`,
+  /**
+   * Who made it (`host:pid:start`, see util/owner.ts): the process itself, or the parent that
+   * grouped its children with SWE_HARNESS_OWNER (the test runner). Teardown goes by this one.
+   */
+  owner: `${LABEL_PREFIX}.owner`,
+  /** The very process that made it: whether anyone still works on it goes by this one. */
+  process: `${LABEL_PREFIX}.process`,
+  /** A session's state file: the session lives on after its process while that file says so. */
+  sessionState: `${LABEL_PREFIX}.session-state`,
   /** On an image made from a published one: the id of the image it was made from. */
   parent: `${LABEL_PREFIX}.parent`,
 } as const;

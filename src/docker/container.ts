@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { buffer } from 'node:stream/consumers';
 import { pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
+import { ownerId, processIdentity } from '../util/owner.js';
 import { dockerClient, LABELS } from './client.js';
 import { OutputCollector } from './output-collector.js';
 
@@ -86,6 +87,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Every container and snapshot says who made it, so cleanup can spare what a live process uses. */
+function ownerLabels(): Record<string, string> {
+  return { [LABELS.owner]: ownerId(), [LABELS.process]: processIdentity() };
+}
+
 /**
  * A running container that is removed when disposed (`await using`), whatever happened.
  * It idles on `sleep infinity`; work runs in it through exec.
@@ -102,7 +108,7 @@ export class RunningContainer implements AsyncDisposable {
       name: opts.name,
       Cmd: ['sleep', 'infinity'],
       Entrypoint: [],
-      Labels: { [LABELS.managed]: 'true', ...opts.labels },
+      Labels: { [LABELS.managed]: 'true', ...ownerLabels(), ...opts.labels },
       User: opts.limits.user || undefined,
       Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
       NetworkDisabled: !opts.limits.network,
@@ -157,7 +163,7 @@ export class RunningContainer implements AsyncDisposable {
 
   /** Saves the container's filesystem as an image (processes are not saved); returns its id. */
   async commit(repo: string, tag: string, labels: Record<string, string>): Promise<string> {
-    const changes = Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
+    const changes = Object.entries({ ...ownerLabels(), ...labels }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
     const result = (await this.container.commit({ repo, tag, pause: true, changes })) as { Id: string };
     return result.Id;
   }

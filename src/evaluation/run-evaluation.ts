@@ -4,7 +4,7 @@ import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { imageId } from '../docker/images.js';
 import { removeOrphanGradingContainers } from '../docker/cleanup.js';
-import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
+import { errorCode, errorMessage, formatProblem, HarnessError, type ErrorCode, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import { makeInstanceTestSpec } from '../images/prebuilt.js';
@@ -18,6 +18,7 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
 import { runPool } from '../util/pool.js';
+import { acquireRunLock, describeHolder } from '../util/run-lock.js';
 import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
 import { isInfraError, waitForDocker } from './infra.js';
 
@@ -55,12 +56,32 @@ export function patchHash(patch: string | null): string {
   return contentHash(patch ?? null);
 }
 
+/**
+ * Runs `body` holding the run's lock (runs/<run_id>/.lock) for this process: a second live
+ * process on the same run id is refused (RUN_LOCKED); the stale lock of a dead one is taken
+ * over, with a note. The same process may enter again (`run` grades under its own lock).
+ */
+export async function withRunLock<T>(config: HarnessConfig, runId: string, reporter: Reporter | undefined, body: () => Promise<T>): Promise<T> {
+  const lock = acquireRunLock(path.resolve(config.run.root, runId), runId);
+  if (lock.tookOverFrom) reporter?.onNotice?.(`run ${runId}: took over the lock left by ${describeHolder(lock.tookOverFrom)}, which is no longer running`);
+  try {
+    return await body();
+  } finally {
+    lock.release();
+  }
+}
+
 /** Evaluates every instance that has a prediction; one failing instance never stops the rest. */
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
+  return withRunLock(req.config, req.runId, req.reporter, () => evaluateAll(req));
+}
+
+async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
   const runDir = path.resolve(req.config.run.root, req.runId);
   const specs = SpecRegistry.forConfig(req.config);
   const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
-  // Grading containers of this run id still here were left by a process that was killed.
+  // Grading containers of this run id made by a process that is gone (killed): those of a
+  // live process are its work in progress, on this run id from another checkout or machine.
   await removeOrphanGradingContainers(req.runId);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
@@ -97,6 +118,11 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
   const timings: Record<string, number> = {};
   const partial: Partial<Pick<InstanceResult, 'images' | 'key'>> = {};
   const infraErrors: Array<{ code: string; message: string }> = [];
+  if (prediction.episode_error) {
+    // Whether the episode left a patch is unknown, or its patch is no answer: an error, not "empty".
+    const verdict = errorVerdict(new HarnessError(prediction.episode_error.code as ErrorCode, prediction.episode_error.message));
+    return { result: finish(reportPath, { ...base, patch_is_None: false, patch_exists: true, ...verdict, timings }, started, log), reused: false };
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await attemptOne(instance, prediction, ctx, { outDir, reportPath, log, timings, partial });
@@ -107,7 +133,7 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
       // The engine went away or restarted: wait for it and try again, a bounded number of times.
       if (isInfraError(err)) infraErrors.push({ code: 'INFRA', message: errorMessage(err) });
       if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) {
-        await removeOrphanGradingContainers(ctx.runId, instance.instance_id).catch(() => undefined);
+        await removeOrphanGradingContainers(ctx.runId, instance.instance_id, { includeOwn: true }).catch(() => undefined);
         continue;
       }
       const verdict = isInfraError(err) ? { ...errorVerdict(err), error: { code: 'INFRA', message: `${errorMessage(err)} (after ${attempt + 1} attempt(s))` } } : errorVerdict(err);

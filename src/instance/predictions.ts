@@ -10,6 +10,11 @@ export const predictionSchema = z
     model_name_or_path: z.string().min(1).default('unknown'),
     /** null or missing: the model gave no patch (SWE-bench's patch_is_None). */
     model_patch: z.string().nullable().default(null),
+    /**
+     * Ours: the agent's episode ended by a failure (its code and message), so model_patch is no
+     * answer (null when it could not even be read). Graded as that error, never as a verdict.
+     */
+    episode_error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
   })
   .passthrough();
 

@@ -8,6 +8,8 @@ export interface Reporter {
   onInstanceStart?(instanceId: string, phase: 'image' | 'pull' | 'grading'): void;
   onInstanceDone?(result: InstanceResult, info: { reused: boolean }): void;
   onRunEnd?(summary: RunSummary): void;
+  /** Something the user should know that is no result (a stale run lock taken over). */
+  onNotice?(message: string): void;
   /** A download in progress: a dataset's files, or a prebuilt image being pulled. */
   onTransfer?(progress: TransferProgress): void;
 }

@@ -14,9 +14,12 @@ export interface SandboxDefaults {
   outputCapBytes: number;
 }
 
-/** Labels that let `cleanup` and `session list` find a session's container and snapshots. */
-export function sessionLabels(state: Pick<SessionState, 'runId' | 'instanceId' | 'sessionId'>, kind: string): Record<string, string> {
-  return { [LABELS.kind]: kind, [LABELS.run]: state.runId, [LABELS.instance]: state.instanceId, [LABELS.session]: state.sessionId };
+/**
+ * Labels that let `cleanup` and `session list` find a session's container and snapshots, and
+ * tell whether the session is still live (its state file) whoever started it.
+ */
+export function sessionLabels(state: Pick<SessionState, 'runId' | 'instanceId' | 'sessionId'>, kind: string, store: SessionStore): Record<string, string> {
+  return { [LABELS.kind]: kind, [LABELS.run]: state.runId, [LABELS.instance]: state.instanceId, [LABELS.session]: state.sessionId, [LABELS.sessionState]: store.file(state.sessionId) };
 }
 
 export function newSessionId(): string {
@@ -124,7 +127,8 @@ export class DockerSandbox implements Sandbox {
     const index = '/tmp/.swe-harness-diff-index';
     const script = [`cp .git/index ${index} 2>/dev/null || rm -f ${index}`, `GIT_INDEX_FILE=${index} git add -A >/dev/null 2>&1`, `GIT_INDEX_FILE=${index} git diff --cached --binary ${this.state.baseCommit}`, 'rc=$?', `rm -f ${index}`, 'exit $rc'].join('\n');
     const result = await this.exec(script, { outputCapBytes: 512 * 1024 * 1024 });
-    if (result.exitCode !== 0) throw new HarnessError('SANDBOX', `git diff failed: ${result.output.slice(0, 500)}`);
+    // Not an empty patch: an unknown one (the agent removed or broke .git), which is never graded.
+    if (result.exitCode !== 0) throw new HarnessError('PATCH_UNREADABLE', `git diff failed: ${result.output.slice(0, 500)}`, { instanceId: this.state.instanceId });
     return result.output;
   }
 
@@ -150,7 +154,7 @@ export class DockerSandbox implements Sandbox {
   async snapshot(name = `snap-${this.state.snapshots.length + 1}`): Promise<SnapshotInfo> {
     await this.assertAlive();
     const tag = `${this.sessionId}-${name}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-    await this.container.commit('swe-harness/snapshot', tag, { [LABELS.managed]: 'true', ...sessionLabels(this.state, 'snapshot') });
+    await this.container.commit('swe-harness/snapshot', tag, { [LABELS.managed]: 'true', ...sessionLabels(this.state, 'snapshot', this.store) });
     const info = { name, image: `swe-harness/snapshot:${tag}`, createdAt: new Date().toISOString() };
     this.state = { ...this.state, snapshots: [...this.state.snapshots.filter((s) => s.name !== name), info] };
     this.store.save(this.state);
@@ -162,7 +166,7 @@ export class DockerSandbox implements Sandbox {
     if (!snapshot) throw new HarnessError('SANDBOX', `session ${this.sessionId} has no snapshot ${name} (has: ${this.state.snapshots.map((s) => s.name).join(', ') || 'none'})`);
     this.shell?.close();
     this.shell = undefined;
-    const fresh = await RunningContainer.start({ image: snapshot.image, labels: sessionLabels(this.state, 'session'), limits: this.state.limits });
+    const fresh = await RunningContainer.start({ image: snapshot.image, labels: sessionLabels(this.state, 'session', this.store), limits: this.state.limits });
     await this.container.remove();
     this.state = { ...this.state, containerId: fresh.id, stoppedAt: undefined };
     this.store.save(this.state);

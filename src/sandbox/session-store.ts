@@ -19,6 +19,8 @@ export const sessionStateSchema = z.object({
   testCommand: z.string(),
   logParser: z.string(),
   createdAt: z.string(),
+  /** Who started it (see util/owner.ts); the session outlives that process on purpose. */
+  owner: z.string().optional(),
   stoppedAt: z.string().optional(),
 });
 
@@ -32,7 +34,8 @@ export class SessionStore {
     this.dir = path.resolve(stateDir, 'sessions');
   }
 
-  private file(sessionId: string): string {
+  /** Where a session's state is: its containers and snapshots carry it as a label. */
+  file(sessionId: string): string {
     return path.join(this.dir, `${sessionId}.json`);
   }
 

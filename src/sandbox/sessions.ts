@@ -3,6 +3,7 @@ import { SpecRegistry } from '../config/spec-registry.js';
 import { RunningContainer } from '../docker/container.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
+import { ownerId } from '../util/owner.js';
 import { TESTBED } from '../spec/eval-script.js';
 import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
@@ -30,9 +31,10 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
   const limits = containerLimits(config, config.agent.network);
   const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };
+  const store = new SessionStore(config.state_dir);
   const container = await RunningContainer.start({
     image: images.instance,
-    labels: sessionLabels(partial, 'session'),
+    labels: sessionLabels(partial, 'session', store),
     limits,
   });
   const state: SessionState = {
@@ -46,8 +48,8 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
     testCommand: spec.env.test_cmd,
     logParser: spec.logParser,
     createdAt: new Date().toISOString(),
+    owner: ownerId(),
   };
-  const store = new SessionStore(config.state_dir);
   store.save(state);
   return new DockerSandbox(state, store, defaults(config));
 }

@@ -4,6 +4,7 @@ import { HarnessError } from '../../errors.js';
 import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';
 import { isEvaluationError } from '../../report/summary.js';
+import { gradingExitCode } from '../exit-code.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -60,6 +61,5 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
     }
     process.stdout.write(`reports: ${outcome.runDir}\n`);
   }
-  const hadErrors = outcome.summaries.some((s) => s.error_instances > 0);
-  return hadErrors || selection.problems.length > 0 || predictions.problems.length > 0 ? 2 : 0;
+  return gradingExitCode(outcome.summaries, selection.problems.length + predictions.problems.length);
 }

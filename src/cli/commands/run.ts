@@ -5,6 +5,7 @@ import { loadPriceTable } from '../../config/prices.js';
 import { assertDockerAvailable } from '../../docker/client.js';
 import { HarnessError } from '../../errors.js';
 import type { ModelConfigInput } from '../../model/registry.js';
+import { gradingExitCode } from '../exit-code.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -69,11 +70,12 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
     repoDirs: selection.repoDirs,
     signal: abort.signal,
     reporter: new ProgressReporter(),
-    onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch.length} bytes of patch\n`),
+    onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch === null ? 'patch unknown' : `${e.patch.length} bytes of patch`}${e.error ? ` (error ${e.error.code}: ${e.error.message})` : ''}\n`),
   });
-  const rows = outcome.episodes.map((e) => [e.instance_id, String(e.sample), e.exit_status, String(e.steps), `$${e.cost_usd.toFixed(4)}`, outcome.resolved[`${e.instance_id}#${e.sample}`] ? 'yes' : 'no']);
-  process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved'], rows)}\n`);
+  const rows = outcome.episodes.map((e) => [e.instance_id, String(e.sample), e.exit_status, String(e.steps), `$${e.cost_usd.toFixed(4)}`, outcome.resolved[`${e.instance_id}#${e.sample}`] ? 'yes' : 'no', e.error?.code ?? '']);
+  process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved', 'error'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
   if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
-  return abort.signal.aborted ? 130 : 0;
+  if (abort.signal.aborted) return 130;
+  return gradingExitCode(outcome.evaluations.flatMap((e) => e.summaries), selection.problems.length);
 }
