@@ -19,7 +19,7 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   // Kept for looking at what the tests left (and for checkouts that predate owner labels).
-  if (process.env.SWE_HARNESS_KEEP_TEST_CONTAINERS === '1' || process.env.CI !== 'true') return; // LEAD-TEMP: shared engine during parallel work
+  if (process.env.SWE_HARNESS_KEEP_TEST_CONTAINERS === '1') return;
   const owner = process.env[OWNER_ENV];
   if (!owner) return;
   const docker = new Docker();
