@@ -109,3 +109,9 @@ export async function scanPatch(patch: string | null, options: ScanOptions = {})
   scan.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
   return scan;
 }
+
+/** The grading hook: the scan as the config and the repo's spec set it, or nothing when off. */
+export async function scanForReport(patch: string | null, settings: { enabled: boolean; disabled_rules: string[] }, specDisabled: string[] = []): Promise<SecurityScan | undefined> {
+  if (!settings.enabled) return undefined;
+  return scanPatch(patch, { disabled: [...settings.disabled_rules, ...specDisabled] });
+}
