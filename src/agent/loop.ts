@@ -113,6 +113,7 @@ function recordStep(input: LoopInput, response: ModelResponse, calls: ToolCallRe
     notice,
     usage: response.usage,
     cost_usd: response.costUsd,
+    ...(response.priced === false ? { priced: false } : {}),
     model_latency_ms: response.latencyMs,
     duration_ms: durationMs,
     at: new Date().toISOString(),

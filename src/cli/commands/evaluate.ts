@@ -7,6 +7,7 @@ import { isEvaluationError } from '../../report/summary.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeRunReport } from './report.js';
 
 function resultRow(r: InstanceResult): string[] {
   const verdict = isEvaluationError(r) ? 'ERROR' : r.resolved ? 'RESOLVED' : r.resolution === 'PARTIAL' ? 'PARTIAL' : 'NO';
@@ -57,6 +58,7 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
     }
     process.stdout.write(`reports: ${outcome.runDir}\n`);
   }
+  process.stderr.write(`html report: ${writeRunReport(outcome.runDir, selection.instances)}\n`);
   const hadErrors = outcome.summaries.some((s) => s.error_instances > 0);
   return hadErrors || selection.problems.length > 0 || predictions.problems.length > 0 ? 2 : 0;
 }

@@ -7,6 +7,7 @@ import type { ModelConfigInput } from '../../model/registry.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeRunReport } from './report.js';
 
 function num(values: Record<string, unknown>, name: string): number | undefined {
   const raw = values[name];
@@ -70,5 +71,6 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
   process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
   if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
+  if (outcome.evaluations[0]) process.stdout.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances)}\n`);
   return abort.signal.aborted ? 130 : 0;
 }
