@@ -13,6 +13,7 @@ fi
 log "building"
 npm run --silent build
 bash scripts/ensure-docker.sh
+bash scripts/ensure-browser.sh
 os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
 if ! docker image inspect "$os_image" >/dev/null 2>&1; then
   log "making the offline OS image $os_image (debootstrap, about a minute)"
