@@ -86,7 +86,10 @@ export function runStats(data: RunData): RunStats {
   const { records } = data;
   const count = (p: (r: InstanceRecord) => boolean) => records.filter(p).length;
   const noPatch: Record<string, number> = {};
-  for (const r of records) if (r.failure?.mode === 'no_patch') noPatch[r.failure.detail ?? 'no agent'] = (noPatch[r.failure.detail ?? 'no agent'] ?? 0) + 1;
+  for (const r of records) {
+    const why = r.failure?.detail ?? 'no episode (predictions file)';
+    if (r.failure?.mode === 'no_patch') noPatch[why] = (noPatch[why] ?? 0) + 1;
+  }
   const perEpisode = records.filter((r) => r.episode).map((r) => r.episode!.steps);
   return {
     run_id: data.runId,

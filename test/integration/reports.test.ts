@@ -98,7 +98,7 @@ describe('reports on demo runs made by the test (real Docker, real Chromium)', (
       expect(await visibleRows(page)).toBe(1);
       await page.select('#filter-repo', '');
       await page.click('#instances tbody tr[data-id="demo__ledger-1"] a');
-      const instance = '#instances ~ details.instance[id*="demo__ledger-1"], details.instance[id*="demo__ledger-1"]';
+      const instance = 'details.instance[id*="demo__ledger-1"]';
       expect(await page.$eval(instance, (d) => (d as HTMLDetailsElement).open)).toBe(true);
       await page.click(`${instance} details.step > summary`);
       expect(await page.$eval(`${instance} details.step`, (d) => (d as HTMLDetailsElement).open && d.textContent!.includes('observation'))).toBe(true);

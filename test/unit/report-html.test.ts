@@ -24,6 +24,7 @@ describe('run statistics from a run folder', () => {
     expect(s.cost.tokens_per_resolved).toBe(10600);
     expect(s.by_repo.map((r) => [r.repo, r.resolved, r.total])).toContainEqual(['acme/widgets', 1, 1]);
     expect(s.steps.median).toBe(2);
+    expect(renderRunReport(loadRun(runDir, instances))).toContain('resolved and clean: 1/3 (33.3%, 95% CI 6.1%–79.2%)');
     expect(s.security).toMatchObject({ patches_with_findings: 1, findings_by_cwe: { 'CWE-95': 1 }, resolved_and_clean: 1 });
   });
 

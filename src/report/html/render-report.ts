@@ -1,6 +1,6 @@
 import { FAILURE_MODE_LABELS, FAILURE_MODES } from '../failure-mode.js';
 import type { InstanceRecord, RunData } from '../run-data.js';
-import { runStats, type Rate, type RunStats } from '../run-stats.js';
+import { rateOf, runStats, type Rate, type RunStats } from '../run-stats.js';
 import { html, type Html } from './escape.js';
 import { anchorOf, failureText, instanceSection, usdText } from './instance-section.js';
 import { page } from './page.js';
@@ -32,7 +32,7 @@ function breakdowns(s: RunStats): Html {
   return html`<h2>By repository and version</h2><table><thead><tr><th>repository</th><th>resolved</th></tr></thead><tbody>${repoRows}</tbody></table>
 <table><thead><tr><th>repository</th><th>version</th><th>resolved</th></tr></thead><tbody>${versionRows}</tbody></table>
 <h2>Failure modes</h2>${modes.length ? html`<table><tbody>${modes}</tbody></table>` : html`<p class="muted">every prediction resolved</p>`}${noPatch ? html`<p>No patch, by episode exit: ${noPatch}</p>` : ''}
-<h2>Security scan of patches</h2><p>${sec.scanned_patches} patch(es) scanned, ${sec.patches_with_findings} with findings; resolved and clean: ${rateText({ ...s.resolved_rate, resolved: sec.resolved_and_clean, rate: s.resolved_rate.total ? sec.resolved_and_clean / s.resolved_rate.total : 0 })}.</p>
+<h2>Security scan of patches</h2><p>${sec.scanned_patches} patch(es) scanned, ${sec.patches_with_findings} with findings; resolved and clean: ${rateText(rateOf(sec.resolved_and_clean, s.resolved_rate.total))}.</p>
 ${cwe.length ? html`<table><thead><tr><th>CWE</th><th>findings</th></tr></thead><tbody>${cwe}</tbody></table>` : ''}`;
 }
 
