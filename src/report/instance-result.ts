@@ -9,6 +9,23 @@ export interface ResultKey {
   spec_hash: string;
 }
 
+/**
+ * Why a graded patch is not resolved: a verdict on the patch. Errors (the patch could not be
+ * graded: timeout, build, infrastructure, input) are `error`, never these.
+ */
+export type VerdictReasonCode =
+  | 'PATCH_APPLY'
+  | 'PATCH_REFUSED'
+  | 'TESTS_FAILED'
+  | 'TEST_LOG'
+  | 'TEST_CRASHED'
+  | 'CONTAINER_EXITED';
+
+export interface VerdictReason {
+  code: VerdictReasonCode;
+  message: string;
+}
+
 /** One instance's verdict: SWE-bench's report fields, then ours. */
 export interface InstanceResult {
   instance_id: string;
@@ -19,10 +36,12 @@ export interface InstanceResult {
   resolved: boolean;
   tests_status?: TestsStatus;
   resolution: Resolution;
-  /** Why it is not graded normally: a stable error code and a readable message. */
+  /** Why a graded patch is not resolved (absent when resolved, or when `error` is set). */
+  verdict_reason?: VerdictReason;
+  /** Why it could not be graded: a stable error code and a readable message; no verdict then. */
   error?: { code: string; message: string; log_path?: string };
-  /** Why a graded patch is not resolved (PATCH_APPLY, TESTS_FAILED, ...), when kept apart from `error`. */
-  verdict_reason?: { code: string; message: string };
+  /** Files of the runner's configuration the patch changed, put back before the tests ran. */
+  protected_files?: { restored: string[]; removed: string[] };
   /** What the patch adds, scanned for security weaknesses at grading time. */
   security?: SecurityScan;
   /** One mode of the fixed taxonomy for an unresolved instance (see failure-mode.ts). */

@@ -1,9 +1,6 @@
 import { countFailureModes, failureMode, type FailureMode } from './failure-mode.js';
 import type { InstanceResult } from './instance-result.js';
 
-/** Error codes that are a verdict on the patch, not a failure to evaluate it. */
-const VERDICT_CODES = new Set(['PATCH_APPLY', 'TEST_LOG', 'CONTAINER_EXITED', 'TEST_CRASHED']);
-
 /** SWE-bench's run report counters and id lists, plus our resolution counts. */
 export interface RunSummary {
   run_id: string;
@@ -25,10 +22,12 @@ export interface RunSummary {
   error_ids: string[];
   partial_ids: string[];
   errors_by_code: Record<string, number>;
+  /** Unresolved verdicts by reason (patch did not apply, tests failed, log not evidence, ...). */
+  verdict_reasons: Record<string, number>;
   /** Unresolved instances by failure mode (failure-mode.ts). */
   failure_modes: Record<FailureMode, number>;
   security: SecuritySummary;
-  schema_version: 2;
+  schema_version: 3;
 }
 
 /** The security scan over a run's patches. */
@@ -58,7 +57,7 @@ export function isRejected(result: InstanceResult): boolean {
 }
 
 export function isEvaluationError(result: InstanceResult): boolean {
-  return result.error !== undefined && !VERDICT_CODES.has(result.error.code);
+  return result.error !== undefined;
 }
 
 /**
@@ -72,7 +71,11 @@ export function summarize(runId: string, model: string, total: string[], submitt
   const resolved = ids((r) => !isEvaluationError(r) && r.resolved);
   const errors = ids(isEvaluationError);
   const errorsByCode: Record<string, number> = {};
-  for (const r of results) if (r.error) errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
+  const reasons: Record<string, number> = {};
+  for (const r of results) {
+    if (r.error) errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
+    if (r.verdict_reason) reasons[r.verdict_reason.code] = (reasons[r.verdict_reason.code] ?? 0) + 1;
+  }
   return {
     run_id: runId,
     model_name_or_path: model,
@@ -93,8 +96,9 @@ export function summarize(runId: string, model: string, total: string[], submitt
     error_ids: errors,
     partial_ids: ids((r) => r.resolution === 'PARTIAL'),
     errors_by_code: errorsByCode,
+    verdict_reasons: reasons,
     failure_modes: countFailureModes(results.map((r) => failureMode(r))),
     security: summarizeSecurity(results),
-    schema_version: 2,
+    schema_version: 3,
   };
 }
