@@ -15,6 +15,7 @@ npm run --silent build
 bash scripts/ensure-docker.sh
 # A registry on loopback: the prebuilt-image tests push and pull through it.
 bash scripts/ensure-registry.sh
+bash scripts/ensure-browser.sh
 os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
 if ! docker image inspect "$os_image" >/dev/null 2>&1; then
   log "making the offline OS image $os_image (debootstrap, about a minute)"

@@ -151,6 +151,7 @@ function recordStep(input: LoopInput, response: ModelResponse, calls: ToolCallRe
     notice,
     usage: response.usage,
     cost_usd: response.costUsd,
+    ...(response.priced === false ? { priced: false } : {}),
     model_latency_ms: response.latencyMs,
     duration_ms: durationMs,
     context_tokens: context.tokens,

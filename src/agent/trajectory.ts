@@ -40,6 +40,8 @@ export interface TrajectoryStep {
   notice?: string;
   usage: Usage;
   cost_usd: number;
+  /** False when the model had no price: cost_usd is then unknown, not zero. */
+  priced?: boolean;
   model_latency_ms: number;
   /** Wall time of the whole step: query and tools. */
   duration_ms: number;

@@ -100,6 +100,24 @@ const COMMANDS: Record<string, Command> = {
     options: { 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, config: { type: 'string' } },
     run: async (v) => (await import('./commands/cleanup.js')).cleanupCommand(v),
   },
+  report: {
+    summary: "write a run's self-contained HTML report (verdicts, failure modes, cost, trajectories, security findings)",
+    usage: 'report RUN_DIR [--out FILE.html] [--dataset D]',
+    options: { out: { type: 'string', short: 'o' }, dataset: { type: 'string', short: 'd' } },
+    run: async (v, p) => (await import('./commands/report.js')).reportCommand(v, p),
+  },
+  compare: {
+    summary: "compare runs on the instances they share: A only / B only / both, McNemar's exact test, failure-mode changes",
+    usage: 'compare RUN_A RUN_B [RUN_C ...] [--html FILE] [--dataset D]',
+    options: { html: { type: 'string' }, dataset: { type: 'string', short: 'd' } },
+    run: async (v, p) => (await import('./commands/report.js')).compareCommand(v, p),
+  },
+  leaderboard: {
+    summary: 'one table of runs: resolved rate with its interval, cost per resolved task, median steps',
+    usage: 'leaderboard RUN_DIR... [--html FILE] [--dataset D]',
+    options: { html: { type: 'string' }, dataset: { type: 'string', short: 'd' } },
+    run: async (v, p) => (await import('./commands/report.js')).leaderboardCommand(v, p),
+  },
   images: {
     summary: 'build | list | prune the per-task images',
     usage: 'images build --dataset D [selection] [-j N] [--namespace NS [--image-registry HOST]] | images list [--namespace NS] | images prune [--all] [--namespace NS]',

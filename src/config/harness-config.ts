@@ -61,6 +61,8 @@ export const harnessConfigSchema = z
         limits: agentLimitsSchema,
       })
       .strict(),
+    /** The security scan of patches at grading time; rules off by id (py-eval) or CWE (CWE-798). */
+    security: z.object({ enabled: z.boolean(), disabled_rules: z.array(z.string()) }).strict(),
     /** Validated by the model registry's own schema when a model agent runs. */
     model: z.record(z.string(), z.unknown()).optional(),
     sandbox: z

@@ -58,6 +58,8 @@ export const envSpecSchema = z
       .prefault({}),
     /** A registered log parser's name (pytest, unittest, django, sympy, node-tap, ...). */
     log_parser: z.string().min(1),
+    /** Security rules (ids or CWEs) this repository turns off, on top of the config's. */
+    security_disabled_rules: z.array(z.string()).optional(),
     /** Environment variables set in the images and at evaluation. */
     env: z.record(z.string(), z.string()).default({}),
     timeouts: z

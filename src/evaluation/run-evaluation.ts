@@ -14,6 +14,7 @@ import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
+import { scanForReport } from '../security/scan-patch.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
@@ -170,7 +171,7 @@ async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneCo
   ctx.reporter?.onInstanceStart?.(id, 'grading');
   const graded = await gradePrediction(spec, prediction, built, { config: ctx.config, runId: ctx.runId, outDir: st.outDir, log: st.log });
   Object.assign(st.timings, graded.timings);
-  return { verdict: graded.verdict };
+  return { verdict: { ...graded.verdict, security: await scanForReport(prediction.model_patch, ctx.config.security, spec.env.security_disabled_rules) } };
 }
 
 function finish(reportPath: string, result: Omit<InstanceResult, 'finished_at'>, started: number, log: InstanceLog): InstanceResult {

@@ -8,6 +8,7 @@ import { gradingExitCode } from '../exit-code.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeRunReport } from './report.js';
 
 function resultRow(r: InstanceResult): string[] {
   const verdict = isEvaluationError(r) ? 'ERROR' : r.resolved ? 'RESOLVED' : r.resolution === 'PARTIAL' ? 'PARTIAL' : 'NO';
@@ -61,5 +62,6 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
     }
     process.stdout.write(`reports: ${outcome.runDir}\n`);
   }
+  process.stderr.write(`html report: ${writeRunReport(outcome.runDir, selection.instances)}\n`);
   return gradingExitCode(outcome.summaries, selection.problems.length + predictions.problems.length);
 }

@@ -9,6 +9,7 @@ import { gradingExitCode } from '../exit-code.js';
 import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeRunReport } from './report.js';
 
 function num(values: Record<string, unknown>, name: string): number | undefined {
   const raw = values[name];
@@ -76,6 +77,7 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
   process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved', 'error'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
   if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
+  if (outcome.evaluations[0]) process.stderr.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances)}\n`);
   if (abort.signal.aborted) return 130;
   return gradingExitCode(outcome.evaluations.flatMap((e) => e.summaries), selection.problems.length);
 }
