@@ -5,8 +5,8 @@ import { junitXmlParser } from './junit-xml.js';
 import type { LogParser } from './log-parser.js';
 import { nodeSpecParser } from './node-spec.js';
 import { nodeTapParser } from './node-tap.js';
-import { pytestParser } from './pytest.js';
-import { sympyParser } from './sympy.js';
+import { pytestParsers } from './pytest.js';
+import { sympyFaithfulParser, sympyParser } from './sympy.js';
 import { unittestParser } from './unittest.js';
 
 /** Log parsers by the name specs give in `log_parser`. */
@@ -36,10 +36,11 @@ export function getLogParser(name: string): LogParser {
 }
 
 for (const parser of [
-  pytestParser,
+  ...pytestParsers,
   unittestParser,
   djangoParser,
   sympyParser,
+  sympyFaithfulParser,
   nodeTapParser,
   nodeSpecParser,
   junitXmlParser,
