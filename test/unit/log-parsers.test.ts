@@ -379,20 +379,31 @@ describe('every parser', () => {
 describe('log parser registry', () => {
   it('lists the built-in parsers', () => {
     expect(logParserNames()).toStrictEqual([
+      'cargo',
       'django',
       'gotest',
+      'gtest',
+      'jest',
+      'jest-json',
       'junit-xml',
       'matplotlib',
+      'minitest',
+      'mocha',
+      'mocha-json',
       'node-spec',
       'node-tap',
+      'phpunit',
       'pytest',
       'pytest-options',
       'pytest-v2',
+      'rspec',
+      'rspec-json',
       'seaborn',
       'seaborn-faithful',
       'sympy',
       'sympy-faithful',
       'unittest',
+      'vitest',
     ]);
   });
 

@@ -1,13 +1,21 @@
 import { HarnessError } from '../../errors.js';
+import { cargoParser } from './cargo.js';
 import { djangoParser } from './django.js';
 import { goTestParser } from './gotest.js';
+import { gtestParser } from './gtest.js';
+import { jestJsonParser, jestParser } from './jest.js';
 import { junitXmlParser } from './junit-xml.js';
 import type { LogParser } from './log-parser.js';
+import { minitestParser } from './minitest.js';
+import { mochaJsonParser, mochaParser } from './mocha.js';
 import { nodeSpecParser } from './node-spec.js';
 import { nodeTapParser } from './node-tap.js';
+import { phpunitParser } from './phpunit.js';
 import { pytestParsers } from './pytest.js';
+import { rspecJsonParser, rspecParser } from './rspec.js';
 import { sympyFaithfulParser, sympyParser } from './sympy.js';
 import { unittestParser } from './unittest.js';
+import { vitestParser } from './vitest.js';
 
 /** Log parsers by the name specs give in `log_parser`. */
 const parsers = new Map<string, LogParser>();
@@ -45,6 +53,17 @@ for (const parser of [
   nodeSpecParser,
   junitXmlParser,
   goTestParser,
+  cargoParser,
+  jestParser,
+  jestJsonParser,
+  vitestParser,
+  mochaParser,
+  mochaJsonParser,
+  phpunitParser,
+  rspecParser,
+  rspecJsonParser,
+  minitestParser,
+  gtestParser,
 ]) {
   registerLogParser(parser);
 }
