@@ -7,7 +7,8 @@ import { getLogParser } from '../../src/grading/parsers/registry.js';
  * the real output of the named runner on this machine, on small throwaway test files with a
  * pass, a failure, an error, a skip, nested groups and a test that prints an imitation of
  * another test's result: jest 30.5, vitest 4.1 and mocha 12.0 (npm), cargo 1.x (rustup),
- * PHPUnit 9.6, RSpec 3.12, minitest 5.17 and GoogleTest 1.12 (Debian bookworm packages).
+ * PHPUnit 9.6, RSpec 3.12, minitest 5.17, GoogleTest 1.12, Maven 3.8 (offline, plugins from the
+ * local repository) and gradle 4.4.1 on OpenJDK 17 (Debian bookworm packages).
  */
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/logs/${name}`, import.meta.url), 'utf8');
@@ -182,6 +183,34 @@ describe('gtest', () => {
       'CartTest.PrintsFakePass': 'PASSED',
       'Small/AmountTest.Positive/0': 'PASSED',
       'Small/AmountTest.Positive/1': 'FAILED',
+    });
+  });
+});
+
+describe('maven', () => {
+  it("reads one `mvn -Dtest=` run per test under set -x, as SWE-bench does (maven 3.8, surefire 3.2)", () => {
+    // The trace of the second command is printed glued to the first run's colour codes.
+    expect(parse('maven', 'maven38-dtest.txt')).toStrictEqual({ 'CartTest#sumsItems': 'PASSED', 'CartTest#appliesDiscount': 'FAILED' });
+  });
+
+  it('refuses a log with more BUILD lines than test commands (a test printed one)', () => {
+    const parser = getLogParser('maven');
+    const log = fixture('maven38-dtest.txt');
+    expect(parser.checkCompletion?.(log, parser.parse(log))).toBeUndefined();
+    const spoofed = log.replace('[INFO] Scanning for projects...', '[INFO] BUILD SUCCESS\n[INFO] Scanning for projects...');
+    expect(parser.checkCompletion?.(spoofed, parser.parse(spoofed))).toContain('BUILD result lines');
+  });
+});
+
+describe('gradle', () => {
+  it("reads Debian's gradle 4.4 with testLogging events, as SWE-bench does", () => {
+    expect(parse('gradle', 'gradle4-test.txt')).toStrictEqual({
+      'cart.CartTest > appliesDiscount': 'FAILED',
+      'cart.CartTest > printsFakePass': 'PASSED',
+      'cart.CartTest > paymentGateway': 'SKIPPED',
+      'cart.CartTest > sumsItems': 'PASSED',
+      // gradle's own task line, which SWE-bench's pattern reads too; no dataset lists it.
+      ':test': 'FAILED',
     });
   });
 });

@@ -2,10 +2,12 @@ import { HarnessError } from '../../errors.js';
 import { cargoParser } from './cargo.js';
 import { djangoParser } from './django.js';
 import { goTestParser } from './gotest.js';
+import { gradleParser } from './gradle.js';
 import { gtestParser } from './gtest.js';
 import { jestJsonParser, jestParser } from './jest.js';
 import { junitXmlParser } from './junit-xml.js';
 import type { LogParser } from './log-parser.js';
+import { mavenParser } from './maven.js';
 import { minitestParser } from './minitest.js';
 import { mochaJsonParser, mochaParser } from './mocha.js';
 import { nodeSpecParser } from './node-spec.js';
@@ -64,6 +66,8 @@ for (const parser of [
   rspecJsonParser,
   minitestParser,
   gtestParser,
+  mavenParser,
+  gradleParser,
 ]) {
   registerLogParser(parser);
 }
