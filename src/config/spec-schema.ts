@@ -29,7 +29,7 @@ export const envSpecSchema = z
     eval_commands: stringList,
     /**
      * Globs of files the model's patch may not change (restored before the tests run). Left
-     * out: `**\/conftest.py` and `conftest.py` for the pytest parser, nothing for others.
+     * out: `**\/conftest.py` and `conftest.py` for the pytest-family parsers, nothing for others.
      */
     protected_files: z.array(z.string()).optional(),
     /** The test command; `{tests}` becomes the test files the test patch touches. */

@@ -117,9 +117,11 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
 }
 
 /** Files that change how a runner collects and reports tests: a patch must not bring its own. */
-const DEFAULT_PROTECTED_FILES: Record<string, string[]> = {
-  pytest: ['conftest.py', '**/conftest.py'],
-};
+const PYTEST_CONFTESTS = ['conftest.py', '**/conftest.py'];
+const DEFAULT_PROTECTED_FILES: Record<string, string[]> = Object.fromEntries(
+  // Every pytest-family parser (SWE-bench's per-repository readings of pytest's output).
+  ['pytest', 'pytest-options', 'pytest-v2', 'matplotlib', 'seaborn', 'seaborn-faithful'].map((name) => [name, PYTEST_CONFTESTS]),
+);
 
 /** An unknown parser is the spec's mistake: say so before any image is built. */
 function checkLogParser(name: string, file: string, instanceId: string): void {
