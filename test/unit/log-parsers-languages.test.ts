@@ -202,6 +202,22 @@ describe('maven', () => {
   });
 });
 
+describe('Surefire XML reports', () => {
+  it('reads `mvn test` then `cat target/surefire-reports/TEST-*.xml` with junit-xml, by class.method', () => {
+    // emptyIsZero printed a Surefire-like `Tests run:` line; it stays inside its CDATA.
+    expect(parse('junit-xml', 'maven38-surefire-xml.txt')).toStrictEqual({
+      'cart.CartTest.appliesDiscount': 'FAILED',
+      'cart.CartTest.throwsOnCheckout': 'ERROR',
+      'cart.CartTest.paymentGateway': 'SKIPPED',
+      'cart.CartTest.positive(int)[1]': 'PASSED',
+      'cart.CartTest.positive(int)[2]': 'PASSED',
+      'cart.CartTest.sumsItems': 'PASSED',
+      'cart.CartTest$Totals.emptyIsZero': 'PASSED',
+      'cart.PriceTest.formatsMoney': 'PASSED',
+    });
+  });
+});
+
 describe('gradle', () => {
   it("reads Debian's gradle 4.4 with testLogging events, as SWE-bench does", () => {
     expect(parse('gradle', 'gradle4-test.txt')).toStrictEqual({
