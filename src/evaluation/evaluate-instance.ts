@@ -147,7 +147,7 @@ function logDoubt(parser: LogParser, log: string, statuses: TestStatusMap, exitC
   const disagreement = exitCodeDisagreement(exitCode, statuses);
   if (disagreement) return { code: 'TEST_LOG', message: disagreement };
   const graded = new Set([...spec.failToPass, ...spec.passToPass]);
-  const incomplete = parser.checkCompletion?.(log, new Map([...statuses].filter(([name]) => graded.has(name))));
+  const incomplete = parser.checkCompletion?.(log, new Map([...statuses].filter(([name]) => graded.has(name))), exitCode);
   return incomplete ? { code: 'TEST_LOG', message: incomplete } : undefined;
 }
 
