@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'MODEL_SERVER'
   | 'MODEL_FORMAT'
   | 'MODEL_ERROR'
+  | 'INTERRUPTED'
   | 'USAGE';
 
 export class HarnessError extends Error {

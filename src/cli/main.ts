@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage, HarnessError, InputError } from '../errors.js';
+import { INTERRUPTED_EXIT, reportLeaksAfter, stopOnInterrupt } from './interrupt.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -112,12 +113,21 @@ async function main(argv: string[]): Promise<number> {
   return command.run(parsed.values, parsed.positionals);
 }
 
+stopOnInterrupt();
+
 /** The one place errors become messages and exit codes. */
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    reportLeaksAfter();
   },
   (err: unknown) => {
+    reportLeaksAfter();
+    // Stopped by Ctrl-C: the interrupt handler reports it and exits.
+    if (err instanceof HarnessError && err.code === 'INTERRUPTED') {
+      process.exitCode = INTERRUPTED_EXIT;
+      return;
+    }
     const prefix = err instanceof HarnessError ? `error [${err.code}]` : 'error';
     process.stderr.write(`${prefix}: ${err instanceof InputError ? `\n${err.message}` : errorMessage(err)}\n`);
     if (!(err instanceof HarnessError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

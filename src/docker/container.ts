@@ -5,6 +5,7 @@ import { pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
 import { dockerClient, LABELS } from './client.js';
 import { OutputCollector } from './output-collector.js';
+import { createOwned, disown } from './owned-containers.js';
 
 export interface ContainerLimits {
   memoryMb: number;
@@ -106,25 +107,27 @@ export class RunningContainer implements AsyncDisposable {
   ) {}
 
   static async start(opts: ContainerOptions, docker = dockerClient()): Promise<RunningContainer> {
-    const container = await docker.createContainer({
-      Image: opts.image,
-      name: opts.name,
-      Cmd: ['sleep', 'infinity'],
-      Entrypoint: [],
-      Labels: { [LABELS.managed]: 'true', ...opts.labels },
-      User: opts.limits.user || undefined,
-      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      NetworkDisabled: !opts.limits.network,
-      HostConfig: {
-        NetworkMode: opts.limits.network ? 'bridge' : 'none',
-        Memory: opts.limits.memoryMb * 1024 * 1024,
-        MemorySwap: opts.limits.memoryMb * 1024 * 1024,
-        NanoCpus: Math.round(opts.limits.cpus * 1e9),
-        PidsLimit: opts.limits.pids,
-        Init: true,
-        ...hardening(opts.limits),
-      },
-    });
+    const container = await createOwned(() =>
+      docker.createContainer({
+        Image: opts.image,
+        name: opts.name,
+        Cmd: ['sleep', 'infinity'],
+        Entrypoint: [],
+        Labels: { [LABELS.managed]: 'true', ...opts.labels },
+        User: opts.limits.user || undefined,
+        Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        NetworkDisabled: !opts.limits.network,
+        HostConfig: {
+          NetworkMode: opts.limits.network ? 'bridge' : 'none',
+          Memory: opts.limits.memoryMb * 1024 * 1024,
+          MemorySwap: opts.limits.memoryMb * 1024 * 1024,
+          NanoCpus: Math.round(opts.limits.cpus * 1e9),
+          PidsLimit: opts.limits.pids,
+          Init: true,
+          ...hardening(opts.limits),
+        },
+      }),
+    );
     const running = new RunningContainer(container, docker);
     try {
       await container.start();
@@ -217,8 +220,10 @@ export class RunningContainer implements AsyncDisposable {
   async remove(): Promise<void> {
     try {
       await this.container.remove({ force: true, v: true });
+      disown(this.id);
     } catch (cause) {
       const status = (cause as { statusCode?: number }).statusCode;
+      if (status === 404) disown(this.id);
       if (status !== 404 && status !== 409) {
         throw new HarnessError('DOCKER', `cannot remove container ${this.id}: ${(cause as Error).message}`, {}, { cause });
       }

@@ -4,7 +4,7 @@ import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { imageId } from '../docker/images.js';
 import { removeOrphanGradingContainers } from '../docker/cleanup.js';
-import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
+import { errorCode, errorMessage, formatProblem, HarnessError, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
@@ -18,6 +18,7 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
 import { runPool } from '../util/pool.js';
+import { shutdownSignal } from '../util/shutdown.js';
 import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
 import { isInfraError, waitForDocker } from './infra.js';
 
@@ -148,6 +149,8 @@ async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneCo
 }
 
 function finish(reportPath: string, result: Omit<InstanceResult, 'finished_at'>, started: number, log: InstanceLog): InstanceResult {
+  // Cut short by Ctrl-C (its container removed under it): not a result a rerun may reuse.
+  if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted before ${result.instance_id} finished`);
   const full: InstanceResult = { ...result, timings: { ...result.timings, total_s: (Date.now() - started) / 1000 }, finished_at: new Date().toISOString() };
   writeJsonAtomic(reportPath, toReportJson(full));
   log.info(`result: ${full.resolution}${full.error ? ` (${full.error.code})` : ''}`);
