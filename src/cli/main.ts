@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage, HarnessError, InputError } from '../errors.js';
-import { INTERRUPTED_EXIT, reportLeaksAfter, stopOnInterrupt } from './interrupt.js';
+import { INTERRUPTED_EXIT, reportLeaksAfter, settleInterrupt, stopOnInterrupt } from './interrupt.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -116,21 +116,17 @@ async function main(argv: string[]): Promise<number> {
 stopOnInterrupt();
 
 /** The one place errors become messages and exit codes. */
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    reportLeaksAfter();
-  },
-  (err: unknown) => {
-    reportLeaksAfter();
-    // Stopped by Ctrl-C: the interrupt handler reports it and exits.
-    if (err instanceof HarnessError && err.code === 'INTERRUPTED') {
-      process.exitCode = INTERRUPTED_EXIT;
-      return;
-    }
+main(process.argv.slice(2))
+  .catch((err: unknown) => {
+    // Cut short by Ctrl-C: the interrupt handler said so already.
+    if (err instanceof HarnessError && err.code === 'INTERRUPTED') return INTERRUPTED_EXIT;
     const prefix = err instanceof HarnessError ? `error [${err.code}]` : 'error';
     process.stderr.write(`${prefix}: ${err instanceof InputError ? `\n${err.message}` : errorMessage(err)}\n`);
     if (!(err instanceof HarnessError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 1;
-  },
-);
+    return 1;
+  })
+  .then(settleInterrupt)
+  .then((code) => {
+    process.exitCode = code;
+    reportLeaksAfter();
+  });
