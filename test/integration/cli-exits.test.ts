@@ -135,6 +135,20 @@ describe('issue 18: the CLI exits once its work is done (real CLI, real Docker)'
     expect(readdirSync(path.join(work, 'runs', runId), { recursive: true }).filter((f) => String(f).endsWith('report.json'))).toEqual([]);
   });
 
+  it('a second SIGINT exits at once, and cleanup removes what it left', async () => {
+    const runId = 'test-exits-sigint-twice';
+    const preds = writeJsonl('sigint-twice.jsonl', [prediction(TEXTKIT, LOOP_AT_IMPORT)]);
+    const cli = startCli(['evaluate', '-d', DEMO, '--instance-ids', TEXTKIT, '-p', preds, '-r', runId, '--force', '--config', configFile]);
+    while ((await containersOfRun(runId)).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    cli.child.kill('SIGINT');
+    cli.child.kill('SIGINT');
+    cli.ended();
+    expect(await cli.exit, cli.stderr).toBe(130);
+    const cleanup = startCli(['cleanup', '--run-id', runId, '--config', configFile], { doneWhen: /^removed /m });
+    expect(await cleanup.exit, cleanup.stderr).toBe(0);
+    expect(await containersOfRun(runId)).toEqual([]);
+  });
+
   it('session start, exec of a command, exec that fails, stop: each exits', async () => {
     const runId = 'test-exits-session';
     const start = startCli(['session', 'start', '-d', DEMO, '--instance', TEXTKIT, '--run-id', runId, '--config', configFile], { doneWhen: /^s-[0-9a-f]+$/m });
@@ -186,6 +200,19 @@ describe('issue 18: the CLI exits once its work is done (real CLI, real Docker)'
       const code = await cli.exit;
       expect(code).not.toBeNull();
       expect(server.requests.length).toBeGreaterThan(0);
+      expect(await containersOfRun(runId)).toEqual([]);
+    });
+
+    it('run --agent model interrupted by SIGINT while waiting on the model: exit code 130, its session removed', async () => {
+      const runId = 'test-exits-run-sigint';
+      server.script([{ kind: 'answer', text: 'thinking', delayMs: 60_000 }]);
+      const args = ['run', '-d', DEMO, '--instance-ids', TEXTKIT, '--agent', 'model', '--model', 'scripted-gpt', '--provider', 'openai', '--base-url', `${server.url}/v1`, '--api-key-env', 'none', '-r', runId, '--config', configFile];
+      const cli = startCli(args);
+      while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await containersOfRun(runId)).toHaveLength(1);
+      cli.child.kill('SIGINT');
+      cli.ended();
+      expect(await cli.exit, cli.stderr).toBe(130);
       expect(await containersOfRun(runId)).toEqual([]);
     });
   });
