@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { HarnessError } from '../errors.js';
 import { shutdownSignal } from '../util/shutdown.js';
@@ -47,7 +48,27 @@ export function assertNotStopping(): void {
 export async function removeOwnedContainers(): Promise<number> {
   await Promise.allSettled([...creating]);
   const all = [...owned.values()];
-  await Promise.all(all.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(all.map((c) => removeAndWait(c)));
   for (const c of all) owned.delete(c.id);
   return all.length;
+}
+
+/** How long a removal that another caller started (409: in progress) is waited for. */
+const REMOVAL_WAIT_MS = 15_000;
+
+/**
+ * A removal already in progress (the container's own disposal, racing this one) answers 409
+ * at once: wait until the container is really gone, so the process does not exit before it.
+ */
+async function removeAndWait(container: Docker.Container): Promise<void> {
+  await container.remove({ force: true, v: true }).catch(() => undefined);
+  for (const until = Date.now() + REMOVAL_WAIT_MS; Date.now() < until; ) {
+    const gone = await container.inspect().then(
+      () => false,
+      (cause: { statusCode?: number }) => cause.statusCode === 404,
+    );
+    if (gone) return;
+    await sleep(200);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
 }

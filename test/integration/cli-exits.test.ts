@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/harness-config.js';
 import type { Instance } from '../../src/instance/instance-schema.js';
 import { containersOfRun, startCli } from '../helpers/cli-process.js';
-import { calcSource, HOSTILE_LIMITS, makeHostileTask, type HostileTask } from '../helpers/hostile-task.js';
+import { calcSource, HOSTILE_LIMITS, hostProcessesWith, makeHostileTask, type HostileTask } from '../helpers/hostile-task.js';
 import { startScriptedModelServer, type ScriptedModelServer } from '../helpers/scripted-model-server.js';
 
 /**
@@ -180,6 +180,18 @@ describe('issue 18: the CLI exits once its work is done (real CLI, real Docker)'
     const runId = 'test-exits-run-gold';
     const cli = startCli(['run', '-d', calcDataset, '--agent', 'gold', '-j', '2', '-r', runId, '--config', configFile], { doneWhen: /^predictions: /m });
     expect(await cli.exit, cli.stderr).toBe(0);
+    expect(await containersOfRun(runId)).toEqual([]);
+  });
+
+  it('run --agent command whose program leaves a process holding its output ends, and nothing it started lives on', async () => {
+    const runId = 'test-exits-run-command';
+    const marker = `${process.pid}424242`;
+    const command = `sleep ${marker} & echo started; exit 1`;
+    const args = ['run', '-d', DEMO, '--instance-ids', TEXTKIT, '--agent', 'command', '--agent-command', command, '-r', runId, '--config', configFile];
+    const cli = startCli(args, { doneWhen: /^predictions: /m, overallMs: 240_000 });
+    expect(await cli.exit, cli.stderr).toBe(0);
+    expect(cli.stderr).toContain('agent_error');
+    expect(hostProcessesWith(marker)).toEqual([]);
     expect(await containersOfRun(runId)).toEqual([]);
   });
 
