@@ -50,7 +50,7 @@ export function startCli(args: string[], opts: CliOptions = {}): CliProcess {
   let boundTimer: NodeJS.Timeout | undefined;
   let failBound: (why: string) => void = () => undefined;
   const startBound = (why: string): void => {
-    boundTimer ??= setTimeout(() => failBound(why), EXIT_BOUND_MS);
+    boundTimer ??= setTimeout(() => failBound(`had not exited ${EXIT_BOUND_MS} ms after it ${why}`), EXIT_BOUND_MS);
   };
   const onOutput = (): void => {
     const all = run.stdout + run.stderr;
@@ -69,10 +69,10 @@ export function startCli(args: string[], opts: CliOptions = {}): CliProcess {
     onOutput();
   });
   const exit = new Promise<number | null>((resolve, reject) => {
-    const overall = setTimeout(() => failBound(`started (it ran ${opts.overallMs ?? 600_000} ms in all)`), opts.overallMs ?? 600_000);
+    const overall = setTimeout(() => failBound(`was still running ${opts.overallMs ?? 600_000} ms after it started`), opts.overallMs ?? 600_000);
     failBound = (why) => {
       child.kill('SIGKILL');
-      reject(new Error(`the CLI had not exited ${EXIT_BOUND_MS} ms after it ${why}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`));
+      reject(new Error(`the CLI ${why}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`));
     };
     child.on('close', (code, signal) => {
       clearTimeout(overall);
