@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'MODEL_FORMAT'
   | 'MODEL_CONTEXT_LIMIT'
   | 'MODEL_ERROR'
+  | 'INTERRUPTED'
   | 'USAGE';
 
 export class HarnessError extends Error {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage, HarnessError, InputError } from '../errors.js';
+import { INTERRUPTED_EXIT, reportLeaksAfter, settleInterrupt, stopOnInterrupt } from './interrupt.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -148,15 +149,20 @@ async function main(argv: string[]): Promise<number> {
   return command.run(parsed.values, parsed.positionals);
 }
 
+stopOnInterrupt();
+
 /** The one place errors become messages and exit codes. */
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
+main(process.argv.slice(2))
+  .catch((err: unknown) => {
+    // Cut short by Ctrl-C: the interrupt handler said so already.
+    if (err instanceof HarnessError && err.code === 'INTERRUPTED') return INTERRUPTED_EXIT;
     const prefix = err instanceof HarnessError ? `error [${err.code}]` : 'error';
     process.stderr.write(`${prefix}: ${err instanceof InputError ? `\n${err.message}` : errorMessage(err)}\n`);
     if (!(err instanceof HarnessError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 1;
-  },
-);
+    return 1;
+  })
+  .then(settleInterrupt)
+  .then((code) => {
+    process.exitCode = code;
+    reportLeaksAfter();
+  });

@@ -20,6 +20,7 @@ import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
 import { runPool } from '../util/pool.js';
 import { acquireRunLock, describeHolder } from '../util/run-lock.js';
+import { shutdownSignal } from '../util/shutdown.js';
 import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
 import { isInfraError, waitForDocker } from './infra.js';
 
@@ -175,6 +176,8 @@ async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneCo
 }
 
 function finish(reportPath: string, result: Omit<InstanceResult, 'finished_at'>, started: number, log: InstanceLog): InstanceResult {
+  // Cut short by Ctrl-C (its container removed under it): not a result a rerun may reuse.
+  if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted before ${result.instance_id} finished`);
   const full: InstanceResult = { ...result, timings: { ...result.timings, total_s: (Date.now() - started) / 1000 }, finished_at: new Date().toISOString() };
   writeJsonAtomic(reportPath, toReportJson(full));
   log.info(`result: ${full.resolution}${full.error ? ` (${full.error.code})` : ''}`);

@@ -30,7 +30,7 @@ export function newSessionId(): string {
  * A sandbox session backed by one container from the instance image. Its state is on disk,
  * so a later process can attach to it again; commands run through a long-lived shell.
  */
-export class DockerSandbox implements Sandbox {
+export class DockerSandbox implements Sandbox, Disposable {
   private shell?: ShellChannel;
   /** The shell being opened, so calls that arrive together share one. */
   private opening?: Promise<ShellChannel>;
@@ -187,8 +187,16 @@ export class DockerSandbox implements Sandbox {
     this.store.remove(this.sessionId);
   }
 
+  /** Lets go of the shell (its socket would keep the process alive); the container lives on. */
   close(): void {
     this.shell?.close();
     this.shell = undefined;
+    // A shell still opening is closed when it arrives.
+    void this.opening?.then((shell) => shell.close(), () => undefined);
+  }
+
+  /** `using box = attachSession(...)`: the shell is let go whatever happened. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 }

@@ -18,34 +18,30 @@ const ACTIONS: Record<string, Action> = {
     const selection = await loadSelection({ ...values, 'instance-ids': [instanceId] });
     const instance = selection.instances[0];
     if (!instance) throw new HarnessError('USAGE', `no instance ${instanceId} in the dataset`);
-    const box = await startSession({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
+    using box = await startSession({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
     process.stdout.write(`${box.sessionId}\n`);
-    box.close();
     return 0;
   },
   exec: async (config, args) => {
     need(args, 2, 'exec SESSION -- COMMAND...');
-    const box = attachSession(config, args[0] as string);
+    using box = attachSession(config, args[0] as string);
     const result = await box.exec(args.slice(1).join(' '));
     process.stdout.write(result.output);
-    box.close();
     if (result.timedOut) process.stderr.write('(timed out)\n');
     return result.exitCode ?? 124;
   },
   read: async (config, args) => {
     need(args, 2, 'read SESSION PATH');
-    const box = attachSession(config, args[0] as string);
+    using box = attachSession(config, args[0] as string);
     const content = await box.readFile(args[1] as string);
-    box.close();
     if (content === null) throw new HarnessError('USAGE', `no file ${args[1]} in session ${args[0]}`);
     process.stdout.write(content);
     return 0;
   },
   diff: async (config, args) => {
     need(args, 1, 'diff SESSION');
-    const box = attachSession(config, args[0] as string);
+    using box = attachSession(config, args[0] as string);
     process.stdout.write(await box.diff());
-    box.close();
     return 0;
   },
   pause: async (config, args) => simple(config, args, 'pause', (b) => b.pause()),
@@ -53,7 +49,8 @@ const ACTIONS: Record<string, Action> = {
   stop: async (config, args) => simple(config, args, 'stop', (b) => b.destroy()),
   snapshot: async (config, args) => {
     need(args, 1, 'snapshot SESSION [NAME]');
-    const info = await attachSession(config, args[0] as string).snapshot(args[1]);
+    using box = attachSession(config, args[0] as string);
+    const info = await box.snapshot(args[1]);
     process.stdout.write(`${info.name} ${info.image}\n`);
     return 0;
   },
@@ -69,7 +66,8 @@ const ACTIONS: Record<string, Action> = {
 
 async function simple(config: HarnessConfig, args: string[], usage: string, act: (box: ReturnType<typeof attachSession>) => Promise<void>, count = 1): Promise<number> {
   need(args, count, `${usage.includes('SESSION') ? usage : `${usage} SESSION`}`);
-  await act(attachSession(config, args[0] as string));
+  using box = attachSession(config, args[0] as string);
+  await act(box);
   return 0;
 }
 
