@@ -8,6 +8,7 @@ import type { Reporter } from '../report/reporter.js';
 import { makeToolset } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
+import { pathInside } from '../util/safe-path.js';
 import { agentLabel, policyFor, type AgentChoice } from './agent-factory.js';
 import { runCommandEpisode } from './command-agent.js';
 import { runEpisode, type EpisodeResult } from './episode.js';
@@ -44,11 +45,11 @@ export interface AgentRunOutcome {
  * run id skips finished episodes and resumes interrupted ones.
  */
 export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> {
-  const runDir = path.resolve(req.config.run.root, req.runId);
+  const runDir = pathInside(req.config.run.root, req.runId);
   const tools = makeToolset({ bash: req.bash });
   const jobs = req.instances.flatMap((instance) => Array.from({ length: req.samples }, (_, sample) => ({ instance, sample })));
   const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
-    const outDir = path.join(runDir, 'agent', instance.instance_id, String(sample));
+    const outDir = pathInside(runDir, 'agent', instance.instance_id, String(sample));
     const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, repoDirs: req.repoDirs, signal: req.signal };
     const result = await (req.choice.agent === 'command'
       ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })

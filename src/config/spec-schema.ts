@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { repoName } from '../instance/instance-schema.js';
 
 /**
  * A repo spec: how to build, install and test one repository, keyed by the instances'
@@ -12,9 +13,12 @@ export const envSpecSchema = z
     versions: z.array(z.string()).default([]),
     version_range: z.string().optional(),
     /** Base image template: images/base/<base>.Dockerfile (or <base>.registry.Dockerfile). */
-    base: z.string().min(1),
+    base: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a template name: lower-case letters, digits, _ . - (it names a file and an image tag)'),
     /** The language version the base image provides; a registry template uses it as a tag. */
-    language_version: z.string().optional(),
+    language_version: z
+      .string()
+      .regex(/^[\w][\w.-]{0,63}$/, 'letters, digits, _ . - (it becomes part of an image tag)')
+      .optional(),
     /** Debian packages installed in the env image. */
     system_packages: stringList,
     /** Packages for the language's installer (pip, npm, go) in the env image; needs a registry. */
@@ -37,7 +41,7 @@ export const envSpecSchema = z
     /** A registered log parser's name (pytest, unittest, django, sympy, node-tap, ...). */
     log_parser: z.string().min(1),
     /** Environment variables set in the images and at evaluation. */
-    env: z.record(z.string(), z.string()).default({}),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits, _ (it is written unquoted into eval.sh and the Dockerfile)'), z.string()).default({}),
     timeouts: z
       .object({
         /** Seconds the tests may run before the container is killed. */
@@ -56,7 +60,7 @@ export const envSpecSchema = z
 export const repoSpecSchema = z
   .object({
     /** owner/name, as in the instances' `repo` field. */
-    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
+    repo: repoName,
     /** Where the repository's source is when no --repo-cache or config entry says otherwise. */
     source: z.string().optional(),
     specs: z.array(envSpecSchema).min(1),

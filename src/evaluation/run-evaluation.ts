@@ -17,6 +17,7 @@ import { makeTestSpec } from '../spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
+import { isSafeName, pathInside } from '../util/safe-path.js';
 import { runPool } from '../util/pool.js';
 import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
 import { isInfraError, waitForDocker } from './infra.js';
@@ -47,8 +48,15 @@ export interface EvaluationOutcome {
   runDir: string;
 }
 
+/**
+ * The report folder of a model: SWE-bench's `/` -> `__` (so its folders read the same), and
+ * any name that is still not a safe path segment (`..`, spaces, very long) made one, with a
+ * hash of the whole name so two models never share a folder.
+ */
 export function modelDirName(model: string): string {
-  return model.replace(/[/\\:]/g, '__');
+  const name = model.replace(/[/\\:]/g, '__');
+  if (isSafeName(name)) return name;
+  return `${name.replace(/[^\w.-]/g, '_').slice(0, 100)}-${contentHash(model).slice(0, 12)}`;
 }
 
 export function patchHash(patch: string | null): string {
@@ -57,7 +65,7 @@ export function patchHash(patch: string | null): string {
 
 /** Evaluates every instance that has a prediction; one failing instance never stops the rest. */
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
-  const runDir = path.resolve(req.config.run.root, req.runId);
+  const runDir = pathInside(req.config.run.root, req.runId);
   const specs = new SpecRegistry(req.config.spec_dirs);
   const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs);
   // Grading containers of this run id still here were left by a process that was killed.
@@ -84,7 +92,7 @@ interface OneContext extends EvaluationRequest {
 
 async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneContext): Promise<{ result: InstanceResult; reused: boolean }> {
   const id = instance.instance_id;
-  const outDir = path.join(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
+  const outDir = pathInside(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
   const reportPath = path.join(outDir, 'report.json');
   const log = new InstanceLog(path.join(outDir, 'harness.log'));
   const started = Date.now();
@@ -191,7 +199,8 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
       timings: {},
       finished_at: new Date().toISOString(),
     };
-    writeJsonAtomic(path.join(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
+    // An id that is not a safe name gets no folder (it could name any place): the run summary has it.
+    if (isSafeName(id)) writeJsonAtomic(pathInside(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
     return result;
   });
 }
@@ -206,7 +215,7 @@ function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Insta
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
     const mine = results.filter((r) => r.model_name_or_path === model);
     const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
-    writeJsonAtomic(path.join(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
+    writeJsonAtomic(pathInside(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { pathInside, safePathSegment } from '../util/safe-path.js';
 
 export const sessionStateSchema = z.object({
   sessionId: z.string(),
@@ -32,8 +33,9 @@ export class SessionStore {
     this.dir = path.resolve(stateDir, 'sessions');
   }
 
+  /** A session id comes from the command line or an episode's session.json: never a path of its own. */
   private file(sessionId: string): string {
-    return path.join(this.dir, `${sessionId}.json`);
+    return pathInside(this.dir, `${safePathSegment(sessionId, 'session id')}.json`);
   }
 
   save(state: SessionState): void {

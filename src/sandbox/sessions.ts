@@ -4,6 +4,7 @@ import { RunningContainer } from '../docker/container.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { TESTBED } from '../spec/eval-script.js';
+import { safePathSegment } from '../util/safe-path.js';
 import { makeTestSpec } from '../spec/test-spec.js';
 import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
@@ -25,6 +26,7 @@ function defaults(config: HarnessConfig) {
  */
 export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
   const { config, instance } = opts;
+  safePathSegment(opts.runId, 'run id');
   const specs = new SpecRegistry(config.spec_dirs);
   const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);

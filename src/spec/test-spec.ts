@@ -137,7 +137,8 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   const envImage = envRecipe(env, base, file);
   const instanceImage = instanceRecipe(instance, env, envImage);
   const testFiles = testDirectives(instance.test_patch);
-  const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map(shellQuote).join(' '));
+  // A test file named like an option (-x.py) would be read as one by the runner.
+  const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map((f) => shellQuote(f.startsWith('-') ? `./${f}` : f)).join(' '));
   const protectedFiles = env.protected_files ?? DEFAULT_PROTECTED_FILES[env.log_parser] ?? [];
   const evalScript = makeEvalScript({ baseCommit: instance.base_commit, testPatch: instance.test_patch, env, testCommand, protectedFiles });
   return {
