@@ -7,6 +7,18 @@ import { repoName } from '../instance/instance-schema.js';
  */
 const stringList = z.array(z.string()).default([]);
 
+/** Names are written unquoted into eval.sh (`export NAME=...`) and the Dockerfile (`ENV NAME=...`). */
+const envVariables = z
+  .record(z.string(), z.string())
+  .superRefine((env, ctx) => {
+    for (const name of Object.keys(env)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `${JSON.stringify(name.slice(0, 60))} is not a variable name (letters, digits, _)` });
+      }
+    }
+  })
+  .default({});
+
 export const envSpecSchema = z
   .object({
     /** Versions this entry covers: exact strings ("7.0"), and/or a range (">=7.0 <8.1"). */
@@ -41,7 +53,7 @@ export const envSpecSchema = z
     /** A registered log parser's name (pytest, unittest, django, sympy, node-tap, ...). */
     log_parser: z.string().min(1),
     /** Environment variables set in the images and at evaluation. */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits, _ (it is written unquoted into eval.sh and the Dockerfile)'), z.string()).default({}),
+    env: envVariables,
     timeouts: z
       .object({
         /** Seconds the tests may run before the container is killed. */

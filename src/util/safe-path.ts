@@ -27,7 +27,7 @@ export function isSafeName(value: string, max = SAFE_NAME_MAX): boolean {
 /** `value` when it is a safe path segment; otherwise an UNSAFE_INPUT error naming `what`. */
 export function safePathSegment(value: string, what: string, max = SAFE_NAME_MAX): string {
   const reason = unsafeNameReason(value, max);
-  if (reason) throw new HarnessError('UNSAFE_INPUT', `${what} ${displayText(value)} ${reason}`, { field: what });
+  if (reason) throw new HarnessError('UNSAFE_INPUT', `${what} ${displayText(value)} ${reason}`);
   return value;
 }
 
