@@ -44,8 +44,9 @@ export const envSpecSchema = z
     /** Shell steps run before the tests at evaluation time (after the patches). */
     eval_commands: stringList,
     /**
-     * Globs of files the model's patch may not change (restored before the tests run). Left
-     * out: `**\/conftest.py` and `conftest.py` for the pytest parser, nothing for others.
+     * More globs of files the model's patch may not change (restored to base_commit, removed
+     * when new, before the tests run), added to the language's own (src/spec/runner-guard.ts):
+     * a repository's runner script, for example.
      */
     protected_files: z.array(z.string()).optional(),
     /** The test command; `{tests}` becomes the test files the test patch touches. */

@@ -4,15 +4,15 @@ import { containerLimits, type HarnessConfig } from '../config/harness-config.js
 import { LABELS } from '../docker/client.js';
 import { RunningContainer } from '../docker/container.js';
 import { errorCode, errorMessage, HarnessError } from '../errors.js';
-import { gradeTests } from '../grading/grade.js';
+import { gradeTests, type TestsStatus } from '../grading/grade.js';
 import type { LogParser } from '../grading/parsers/log-parser.js';
 import { getLogParser } from '../grading/parsers/registry.js';
 import type { TestStatusMap } from '../grading/test-status.js';
-import { patchFiles } from '../spec/patch-files.js';
-import { exitCodeDisagreement, testPatchFailed, testSection } from '../grading/test-log.js';
+import { protectedChanges, refusal } from '../spec/runner-guard.js';
+import { exitCodeDisagreement, patchRefused, testPatchFailed, testSection } from '../grading/test-log.js';
 import type { BuiltImages } from '../images/image-builder.js';
 import type { Prediction } from '../instance/predictions.js';
-import type { InstanceResult } from '../report/instance-result.js';
+import type { InstanceResult, VerdictReasonCode } from '../report/instance-result.js';
 import { TESTBED } from '../spec/eval-script.js';
 import type { TestSpec } from '../spec/test-spec.js';
 import type { InstanceLog } from '../util/instance-log.js';
@@ -31,6 +31,10 @@ export type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' 
 
 const NOT_RESOLVED = { resolved: false, resolution: 'NO' } as const;
 
+function unresolved(code: VerdictReasonCode, message: string): Pick<Verdict, 'resolved' | 'resolution' | 'verdict_reason'> {
+  return { ...NOT_RESOLVED, verdict_reason: { code, message } };
+}
+
 /**
  * Grades a prediction in a fresh container from the instance image (never one an agent
  * used): apply the patch, run eval.sh, parse the log, grade. The container is removed
@@ -41,6 +45,13 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   writeFileSync(path.join(ctx.outDir, 'patch.diff'), patch);
   writeFileSync(path.join(ctx.outDir, 'eval.sh'), spec.evalScript);
   const timings: Record<string, number> = {};
+  const refused = refusal(patch, spec.guard);
+  if (refused) {
+    ctx.log.info(`patch refused: ${refused}`);
+    return { verdict: { ...unresolved('PATCH_REFUSED', refused), patch_successfully_applied: false }, timings };
+  }
+  const changedProtected = protectedChanges(patch, spec.guard.protect);
+  const protectedNote = changedProtected.restored.length + changedProtected.removed.length > 0 ? { protected_files: changedProtected } : {};
   const t0 = Date.now();
   await using container = await RunningContainer.start({
     image: images.instance,
@@ -53,11 +64,6 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
     container.exec(['bash', '-c', command], { timeoutMs, outputCapBytes: ctx.config.sandbox.output_cap_bytes, workdir: TESTBED });
   await container.putFiles({ 'swe-harness/patch.diff': patch, 'swe-harness/eval.sh': spec.evalScript }, '/tmp');
 
-  const intoGit = gitPaths(patch);
-  if (intoGit.length > 0) {
-    const message = `the patch writes inside .git (${intoGit.slice(0, 3).join(', ')}); git apply refuses that and so does the harness`;
-    return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: 'PATCH_APPLY', message } }, timings };
-  }
   const t1 = Date.now();
   const evalTimeout = spec.testTimeoutSeconds * 1000;
   let method = patch.trim() === '' ? undefined : 'git apply';
@@ -67,7 +73,7 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
     ctx.log.info(`strict git apply failed:\n${run.output}\nfallbacks:\n${outcome.log}`);
     if (!outcome.applied) {
       const message = 'the patch did not apply with git apply, git apply --reject or patch --fuzz=5';
-      return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: false, error: { code: 'PATCH_APPLY', message } }, timings };
+      return { verdict: { ...unresolved('PATCH_APPLY', message), patch_successfully_applied: false }, timings };
     }
     method = outcome.method;
     run = await exec(`bash ${EVAL_PATH}`, evalTimeout);
@@ -75,19 +81,13 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   timings.eval_s = (Date.now() - t1) / 1000;
   writeFileSync(path.join(ctx.outDir, 'test_output.txt'), run.output);
   const lost = await containerLost(container, run.timedOut);
-  if (lost) return { verdict: { ...NOT_RESOLVED, patch_successfully_applied: true, patch_apply_method: method, error: lost }, timings };
+  if (lost) return { verdict: { ...unresolved('CONTAINER_EXITED', lost), patch_successfully_applied: true, patch_apply_method: method, ...protectedNote }, timings };
   ctx.log.info(`eval exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''} in ${timings.eval_s}s, patch applied with ${method ?? '(no patch)'}`);
-  const base = { patch_successfully_applied: true, patch_apply_method: method, test_exit_code: run.exitCode, test_output_truncated: run.truncated };
+  const base = { patch_successfully_applied: true, patch_apply_method: method, test_exit_code: run.exitCode, test_output_truncated: run.truncated, ...protectedNote };
   if (run.timedOut) {
     return { verdict: { ...NOT_RESOLVED, ...base, error: { code: 'TEST_TIMEOUT', message: `the tests ran over ${spec.testTimeoutSeconds} s and were killed` } }, timings };
   }
   return { verdict: { ...base, ...gradeOutput(spec, run.output, run.exitCode) }, timings };
-}
-
-/** Paths under .git a patch touches: never applied (a planted hook or config would run code). */
-function gitPaths(patch: string): string[] {
-  const { modified, added } = patchFiles(patch);
-  return [...modified, ...added].filter((p) => p === '.git' || p.startsWith('.git/') || p.includes('/.git/'));
 }
 
 /**
@@ -95,35 +95,43 @@ function gitPaths(patch: string): string[] {
  * it) was lost: to an engine restart (infrastructure: the instance is retried) or to the
  * patch's own code stopping the container's init (a verdict: not resolved).
  */
-async function containerLost(container: RunningContainer, timedOut: boolean): Promise<Verdict['error'] | undefined> {
+async function containerLost(container: RunningContainer, timedOut: boolean): Promise<string | undefined> {
   if (timedOut) return undefined;
   const state = await container.state().catch(() => undefined);
   if (state === 'running') return undefined;
   if (state === undefined || !(await dockerAnswers())) {
     throw new HarnessError('INFRA', 'the container was lost during the tests (the Docker engine restarted or went away)');
   }
-  return { code: 'CONTAINER_EXITED', message: `the container stopped during the tests (state ${state}): the code under test ended its init` };
+  return `the container stopped during the tests (state ${state}): the code under test ended its init`;
 }
 
-function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): Pick<Verdict, 'resolved' | 'resolution' | 'tests_status' | 'error'> {
+function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): Pick<Verdict, 'resolved' | 'resolution' | 'tests_status' | 'error' | 'verdict_reason'> {
+  const refused = patchRefused(output);
+  if (refused) return unresolved('PATCH_REFUSED', `the patch would take over the test runner: ${refused}`);
   if (testPatchFailed(output)) {
     return { ...NOT_RESOLVED, error: { code: 'TEST_PATCH_APPLY', message: 'the test patch did not apply after the model patch' } };
   }
   const section = testSection(output);
-  if (section === undefined) {
-    return { ...NOT_RESOLVED, error: { code: 'TEST_LOG', message: 'the test output markers are missing: the eval script did not run to the end' } };
-  }
+  if (section === undefined) return unresolved('TEST_LOG', 'the test output markers are missing: the eval script did not run to the end');
   const parser = getLogParser(spec.logParser);
   const statuses = parser.parse(section);
   const graded = gradeTests(statuses, spec.failToPass, spec.passToPass);
   const doubt = crashed(exitCode) ?? logDoubt(parser, section, statuses, exitCode, spec);
   // A log that is no evidence proves no test passing: every graded test counts as failed.
-  if (doubt) return { ...NOT_RESOLVED, tests_status: gradeTests(new Map(), spec.failToPass, spec.passToPass).testsStatus, error: doubt };
-  return { resolved: graded.resolved, resolution: graded.resolution, tests_status: graded.testsStatus };
+  if (doubt) return { ...unresolved(doubt.code, doubt.message), tests_status: gradeTests(new Map(), spec.failToPass, spec.passToPass).testsStatus };
+  if (graded.resolved) return { resolved: true, resolution: graded.resolution, tests_status: graded.testsStatus };
+  return { ...unresolved('TESTS_FAILED', testsFailedMessage(graded.testsStatus)), resolution: graded.resolution, tests_status: graded.testsStatus };
 }
 
+function testsFailedMessage(status: TestsStatus): string {
+  const count = (g: { success: string[]; failure: string[] }) => `${g.success.length}/${g.success.length + g.failure.length}`;
+  return `FAIL_TO_PASS ${count(status.FAIL_TO_PASS)} passing, PASS_TO_PASS ${count(status.PASS_TO_PASS)} passing`;
+}
+
+type Doubt = { code: 'TEST_CRASHED' | 'TEST_LOG'; message: string };
+
 /** The runner itself was killed by a signal (exit 128+n): its log ends wherever it was cut. */
-function crashed(exitCode: number | null): Verdict['error'] | undefined {
+function crashed(exitCode: number | null): Doubt | undefined {
   if (exitCode === null || exitCode < 128) return undefined;
   const hint = exitCode === 137 ? ' (SIGKILL: the OOM killer, or the pids limit)' : '';
   return { code: 'TEST_CRASHED', message: `the test command was killed by signal ${exitCode - 128}${hint}` };
@@ -134,7 +142,7 @@ function crashed(exitCode: number | null): Verdict['error'] | undefined {
  * test was parsed, or the runner never reached its own final summary (or the summary counts
  * fewer passes than the log shows for the graded tests).
  */
-function logDoubt(parser: LogParser, log: string, statuses: TestStatusMap, exitCode: number | null, spec: TestSpec): Verdict['error'] | undefined {
+function logDoubt(parser: LogParser, log: string, statuses: TestStatusMap, exitCode: number | null, spec: TestSpec): Doubt | undefined {
   if (statuses.size === 0) return { code: 'TEST_LOG', message: `no test results in the log (exit ${exitCode})` };
   const disagreement = exitCodeDisagreement(exitCode, statuses);
   if (disagreement) return { code: 'TEST_LOG', message: disagreement };

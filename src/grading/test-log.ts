@@ -1,4 +1,4 @@
-import { END_MARKER, START_MARKER, TEST_PATCH_FAILED_MARKER } from '../spec/eval-script.js';
+import { END_MARKER, PATCH_REFUSED_MARKER, START_MARKER, TEST_PATCH_FAILED_MARKER } from '../spec/eval-script.js';
 import type { TestStatusMap } from './test-status.js';
 
 /**
@@ -11,6 +11,16 @@ export function testSection(output: string): string | undefined {
   const end = output.lastIndexOf(END_MARKER);
   if (start < 0 || end < start) return undefined;
   return output.slice(start + START_MARKER.length, end);
+}
+
+/**
+ * The eval script's refusal of the patch (it would take over the runner), printed before any
+ * test ran and before anything of the patch ran, so it cannot be spoofed: the reason, if any.
+ */
+export function patchRefused(output: string): string | undefined {
+  if (output.includes(START_MARKER)) return undefined;
+  const line = output.split('\n').find((l) => l.startsWith(PATCH_REFUSED_MARKER));
+  return line?.slice(PATCH_REFUSED_MARKER.length).trim();
 }
 
 export function testPatchFailed(output: string): boolean {

@@ -7,6 +7,23 @@ export interface ResultKey {
   spec_hash: string;
 }
 
+/**
+ * Why a graded patch is not resolved: a verdict on the patch. Errors (the patch could not be
+ * graded: timeout, build, infrastructure, input) are `error`, never these.
+ */
+export type VerdictReasonCode =
+  | 'PATCH_APPLY'
+  | 'PATCH_REFUSED'
+  | 'TESTS_FAILED'
+  | 'TEST_LOG'
+  | 'TEST_CRASHED'
+  | 'CONTAINER_EXITED';
+
+export interface VerdictReason {
+  code: VerdictReasonCode;
+  message: string;
+}
+
 /** One instance's verdict: SWE-bench's report fields, then ours. */
 export interface InstanceResult {
   instance_id: string;
@@ -17,8 +34,12 @@ export interface InstanceResult {
   resolved: boolean;
   tests_status?: TestsStatus;
   resolution: Resolution;
-  /** Why it is not graded normally: a stable error code and a readable message. */
+  /** Why a graded patch is not resolved (absent when resolved, or when `error` is set). */
+  verdict_reason?: VerdictReason;
+  /** Why it could not be graded: a stable error code and a readable message; no verdict then. */
   error?: { code: string; message: string; log_path?: string };
+  /** Files of the runner's configuration the patch changed, put back before the tests ran. */
+  protected_files?: { restored: string[]; removed: string[] };
   patch_apply_method?: string;
   test_exit_code?: number | null;
   test_output_truncated?: boolean;

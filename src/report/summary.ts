@@ -1,8 +1,5 @@
 import type { InstanceResult } from './instance-result.js';
 
-/** Error codes that are a verdict on the patch, not a failure to evaluate it. */
-const VERDICT_CODES = new Set(['PATCH_APPLY', 'TEST_LOG', 'CONTAINER_EXITED', 'TEST_CRASHED']);
-
 /** SWE-bench's run report counters and id lists, plus our resolution counts. */
 export interface RunSummary {
   run_id: string;
@@ -24,7 +21,9 @@ export interface RunSummary {
   error_ids: string[];
   partial_ids: string[];
   errors_by_code: Record<string, number>;
-  schema_version: 2;
+  /** Unresolved verdicts by reason (patch did not apply, tests failed, log not evidence, ...). */
+  verdict_reasons: Record<string, number>;
+  schema_version: 3;
 }
 
 /** A record that did not validate (dataset or prediction): reported, never evaluated. */
@@ -33,7 +32,7 @@ export function isRejected(result: InstanceResult): boolean {
 }
 
 export function isEvaluationError(result: InstanceResult): boolean {
-  return result.error !== undefined && !VERDICT_CODES.has(result.error.code);
+  return result.error !== undefined;
 }
 
 /**
@@ -47,7 +46,11 @@ export function summarize(runId: string, model: string, total: string[], submitt
   const resolved = ids((r) => !isEvaluationError(r) && r.resolved);
   const errors = ids(isEvaluationError);
   const errorsByCode: Record<string, number> = {};
-  for (const r of results) if (r.error) errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
+  const reasons: Record<string, number> = {};
+  for (const r of results) {
+    if (r.error) errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
+    if (r.verdict_reason) reasons[r.verdict_reason.code] = (reasons[r.verdict_reason.code] ?? 0) + 1;
+  }
   return {
     run_id: runId,
     model_name_or_path: model,
@@ -68,6 +71,7 @@ export function summarize(runId: string, model: string, total: string[], submitt
     error_ids: errors,
     partial_ids: ids((r) => r.resolution === 'PARTIAL'),
     errors_by_code: errorsByCode,
-    schema_version: 2,
+    verdict_reasons: reasons,
+    schema_version: 3,
   };
 }

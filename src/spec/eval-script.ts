@@ -1,4 +1,5 @@
 import type { EnvSpec } from '../config/spec-schema.js';
+import { expandBraces } from '../util/glob.js';
 import { heredocDelimiter, shellQuote } from '../util/shell.js';
 import { patchFiles } from './patch-files.js';
 
@@ -8,6 +9,9 @@ export const END_MARKER = '>>>>> End Test Output';
 export const TEST_PATCH_FAILED_MARKER = '>>>>> Test Patch Failed';
 /** Exit code of the eval script when the test patch did not apply (before any test ran). */
 export const TEST_PATCH_FAILED_EXIT = 97;
+/** Printed (with the reason after it) when the patch would take over the runner; nothing ran. */
+export const PATCH_REFUSED_MARKER = '>>>>> Patch Refused:';
+export const PATCH_REFUSED_EXIT = 95;
 
 export const TESTBED = '/testbed';
 
@@ -16,15 +20,62 @@ function envExports(env: Record<string, string>): string[] {
 }
 
 /**
- * Files the model's patch may not change because they change how tests run or report
- * (pytest's conftest.py): restored to base_commit, or removed when new, before the test patch.
+ * Files the model's patch may not change because they change how tests run or report (see
+ * runner-guard.ts): restored to base_commit, or removed when new, before the test patch.
+ * Untracked files under node_modules are installed dependencies, not the patch's.
  */
 function protectFiles(baseCommit: string, globs: string[]): string[] {
   if (globs.length === 0) return [];
-  const specs = globs.map((g) => shellQuote(`:(glob)${g}`)).join(' ');
+  const specs = globs.flatMap(expandBraces).map((g) => shellQuote(`:(glob)${g}`)).join(' ');
   return [
-    `git ls-tree -r --name-only -z ${baseCommit} -- ${specs} | xargs -0 -r git checkout ${baseCommit} -- >/dev/null 2>&1`,
-    `git ls-files --others -z -- ${specs} | xargs -0 -r rm -f --`,
+    // What the patch changed or deleted among tracked files (git ls-tree has no glob pathspecs).
+    `git diff --no-renames --name-only -z ${baseCommit} -- ${specs} 2>/dev/null | xargs -0 -r git checkout ${baseCommit} -- >/dev/null 2>&1`,
+    `git ls-files --others -z -- ${specs} ${shellQuote(':(exclude,glob)**/node_modules/**')} | xargs -0 -r rm -f --`,
+  ];
+}
+
+/**
+ * A new top-level Python module or package that has the name of one installed outside the
+ * repository (pytest.py, unittest/, pluggy.py at the root, or in a folder that is not a
+ * package) is imported instead of it: the patch would bring its own test runner. Checked with
+ * the environment's own interpreter on the files the patch added (untracked, not install
+ * output), before anything of the patch runs and before the test patch.
+ */
+const SHADOW_PROGRAM = [
+  'import importlib.util, os, sys',
+  'inside = lambda p: os.path.realpath(p or ".") == "/testbed" or os.path.realpath(p or ".").startswith("/testbed/")',
+  'sys.path = [p for p in sys.path if p and not inside(p)]',
+  'for f in sys.stdin.read().split("\\0"):',
+  '    parts = f.split("/")',
+  '    if parts[-1] == "__init__.py" and len(parts) >= 2:',
+  '        folder, name = "/".join(parts[:-2]), parts[-2]',
+  '    elif parts[-1].endswith((".py", ".pyc", ".so", ".pyd")):',
+  '        folder, name = "/".join(parts[:-1]), parts[-1].split(".")[0]',
+  '    else:',
+  '        continue',
+  '    if not name.isidentifier() or (folder and os.path.exists(os.path.join("/testbed", folder, "__init__.py"))):',
+  '        continue',
+  '    try:',
+  '        spec = importlib.util.find_spec(name)',
+  '    except Exception:',
+  '        spec = None',
+  '    origin = spec and (spec.origin or next(iter(spec.submodule_search_locations or []), "")) or ""',
+  '    if spec and not inside(origin):',
+  '        print(f + " shadows the installed module " + name + " (" + origin + ")")',
+].join('\n');
+
+function pythonShadowCheck(): string[] {
+  const delimiter = heredocDelimiter(SHADOW_PROGRAM, 'PY_SWE_HARNESS');
+  return [
+    'py=$(command -v python3 || command -v python || true)',
+    'if [ -n "$py" ]; then',
+    `  read -r -d '' shadow_check <<'${delimiter}' || true`,
+    SHADOW_PROGRAM,
+    delimiter,
+    '  exclude=(); [ -f .git/info/exclude ] && exclude=(--exclude-from=.git/info/exclude)',
+    `  shadow=$(git ls-files --others -z "\${exclude[@]}" -- '*.py' '*.pyc' '*.so' '*.pyd' | (cd / && "$py" -I -c "$shadow_check") 2>/dev/null)`,
+    `  if [ -n "$shadow" ]; then echo "${PATCH_REFUSED_MARKER} $shadow"; exit ${PATCH_REFUSED_EXIT}; fi`,
+    'fi',
   ];
 }
 
@@ -37,7 +88,15 @@ function protectFiles(baseCommit: string, globs: string[]): string[] {
  * it before anything runs (a rewrite of this file mid-run changes nothing), and git runs with
  * no hooks (a hook the patch planted cannot run before the tests).
  */
-export function makeEvalScript(opts: { baseCommit: string; testPatch: string; env: EnvSpec; testCommand: string; protectedFiles?: string[] }): string {
+export function makeEvalScript(opts: {
+  baseCommit: string;
+  testPatch: string;
+  env: EnvSpec;
+  testCommand: string;
+  protectedFiles?: string[];
+  /** Refuse new Python modules that shadow installed ones (runner-guard.ts). */
+  pythonShadowCheck?: boolean;
+}): string {
   const { modified, added } = patchFiles(opts.testPatch);
   const resetTracked = modified.length > 0 ? `git checkout ${opts.baseCommit} -- ${modified.map(shellQuote).join(' ')}` : ':';
   // A model patch may have created a file the test patch creates; remove it so the test patch applies.
@@ -51,10 +110,12 @@ export function makeEvalScript(opts: { baseCommit: string; testPatch: string; en
     `cd ${TESTBED}`,
     'command git config --global --add safe.directory /testbed >/dev/null 2>&1 || true',
     ...envExports(opts.env.env),
+    // Before the spec's own eval commands, which may edit a protected file on purpose.
+    ...protectFiles(opts.baseCommit, opts.protectedFiles ?? []),
     ...opts.env.eval_commands,
     `${resetTracked} >/dev/null 2>&1 || true`,
-    ...protectFiles(opts.baseCommit, opts.protectedFiles ?? []),
     removeAdded,
+    ...(opts.pythonShadowCheck ? pythonShadowCheck() : []),
     ...applyTestPatch,
     `echo '${START_MARKER}'`,
     `${opts.testCommand} </dev/null`,

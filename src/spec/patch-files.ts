@@ -46,3 +46,49 @@ export function testDirectives(testPatch: string): string[] {
   const { modified, added, deleted } = patchFiles(testPatch);
   return [...modified, ...added].filter((f) => !deleted.includes(f) && !NON_TEST_EXTENSIONS.some((ext) => f.endsWith(ext)));
 }
+
+/**
+ * Every path a patch names in any header git apply or patch(1) reads: `diff --git`, `---`/`+++`,
+ * renames and copies. A superset of patchFiles, for refusing a patch by path: a patch without
+ * `diff --git` headers, or one that renames a file into place, must not slip past.
+ */
+export function mentionedPaths(patch: string): string[] {
+  const found = new Set<string>();
+  const add = (p: string | undefined) => {
+    if (!p) return;
+    const clean = unquote(p.trim().split('\t')[0] ?? '').replace(/^[ab]\//, '');
+    if (clean && clean !== '/dev/null' && clean !== 'dev/null') found.add(clean.replace(/^\.\//, ''));
+  };
+  for (const line of patch.split('\n')) {
+    const git = /^diff --git ("?a\/.*?"?) ("?b\/.*"?)$/.exec(line);
+    if (git) {
+      add(git[1]);
+      add(git[2]);
+      continue;
+    }
+    const header = /^(?:--- |\+\+\+ |rename from |rename to |copy from |copy to )(.*)$/.exec(line);
+    if (header) add(header[1]);
+  }
+  return [...found];
+}
+
+/** The lines a patch adds and removes, per file (the `+`/`-` lines of its hunks). */
+export function changedLines(patch: string): Array<{ file: string; sign: '+' | '-'; text: string }> {
+  const out: Array<{ file: string; sign: '+' | '-'; text: string }> = [];
+  const lines = patch.split('\n');
+  let file = '';
+  let inHunk = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    // A file header is `--- ` directly followed by `+++ `; inside a hunk `--- x` is a removed line.
+    if (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+      file = unquote((lines[i + 1] as string).slice(4).trim().split('\t')[0] ?? '').replace(/^b\//, '');
+      if (file === '/dev/null') file = unquote(line.slice(4).trim().split('\t')[0] ?? '').replace(/^a\//, '');
+      inHunk = false;
+      i++;
+    } else if (line.startsWith('diff --git ')) inHunk = false;
+    else if (line.startsWith('@@')) inHunk = true;
+    else if (inHunk && (line.startsWith('+') || line.startsWith('-'))) out.push({ file, sign: line[0] as '+' | '-', text: line.slice(1) });
+  }
+  return out;
+}

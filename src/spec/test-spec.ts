@@ -11,6 +11,7 @@ import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
 import { makeEvalScript, TESTBED } from './eval-script.js';
 import { testDirectives } from './patch-files.js';
+import { runnerGuard, type RunnerGuard } from './runner-guard.js';
 
 /** One image to build: its Dockerfile, build args, and the tag that is its content hash. */
 export interface ImageRecipe {
@@ -41,6 +42,8 @@ export interface TestSpec {
   evalScript: string;
   logParser: string;
   testTimeoutSeconds: number;
+  /** What a model patch may not change: restored, or the patch refused (runner-guard.ts). */
+  guard: RunnerGuard;
   /** Hash of everything in the spec that changes a verdict (images, eval script, parser). */
   specHash: string;
 }
@@ -116,11 +119,6 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
   return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: envImage };
 }
 
-/** Files that change how a runner collects and reports tests: a patch must not bring its own. */
-const DEFAULT_PROTECTED_FILES: Record<string, string[]> = {
-  pytest: ['conftest.py', '**/conftest.py'],
-};
-
 /** An unknown parser is the spec's mistake: say so before any image is built. */
 function checkLogParser(name: string, file: string, instanceId: string): void {
   try {
@@ -139,8 +137,15 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   const testFiles = testDirectives(instance.test_patch);
   // A test file named like an option (-x.py) would be read as one by the runner.
   const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map((f) => shellQuote(f.startsWith('-') ? `./${f}` : f)).join(' '));
-  const protectedFiles = env.protected_files ?? DEFAULT_PROTECTED_FILES[env.log_parser] ?? [];
-  const evalScript = makeEvalScript({ baseCommit: instance.base_commit, testPatch: instance.test_patch, env, testCommand, protectedFiles });
+  const guard = runnerGuard(env.base, env.log_parser, testFiles, env.protected_files);
+  const evalScript = makeEvalScript({
+    baseCommit: instance.base_commit,
+    testPatch: instance.test_patch,
+    env,
+    testCommand,
+    protectedFiles: guard.protect,
+    pythonShadowCheck: guard.pythonShadowCheck,
+  });
   return {
     instanceId: instance.instance_id,
     repo: instance.repo,
@@ -158,6 +163,7 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
     evalScript,
     logParser: env.log_parser,
     testTimeoutSeconds: env.timeouts.test,
+    guard,
     specHash: contentHash({
       image: instanceImage.hash,
       evalScript,

@@ -175,6 +175,7 @@ function recordOutcome(name: string, run: HostileOutcome): void {
     resolved: r.resolved,
     resolution: r.resolution,
     error: r.error?.code,
+    reason: r.verdict_reason?.code,
     apply: r.patch_apply_method,
     exit: r.test_exit_code,
     truncated: r.test_output_truncated,

@@ -245,7 +245,7 @@ describe('patches: one that does not apply, binary, CRLF, empty', () => {
   });
 
   it('records a patch that applies in no way as PATCH_APPLY, unresolved, and not as an error', () => {
-    expect(ws.report(RUN, MODEL, ids.noApply)).toMatchObject({ patch_successfully_applied: false, resolved: false, error: { code: 'PATCH_APPLY' } });
+    expect(ws.report(RUN, MODEL, ids.noApply)).toMatchObject({ patch_successfully_applied: false, resolved: false, verdict_reason: { code: 'PATCH_APPLY' } });
     const summary = ws.summary(RUN, MODEL);
     expect(summary.unresolved_ids).toContain(ids.noApply);
     expect(summary.error_ids).not.toContain(ids.noApply);
@@ -256,7 +256,7 @@ describe('patches: one that does not apply, binary, CRLF, empty', () => {
   });
 
   it('records a binary patch that does not apply as PATCH_APPLY, even though its text part would', () => {
-    expect(ws.report(RUN, MODEL, ids.binaryBad)).toMatchObject({ patch_successfully_applied: false, resolved: false, error: { code: 'PATCH_APPLY' } });
+    expect(ws.report(RUN, MODEL, ids.binaryBad)).toMatchObject({ patch_successfully_applied: false, resolved: false, verdict_reason: { code: 'PATCH_APPLY' } });
   });
 
   it('applies a patch whose lines end in CRLF and resolves it (patch --fuzz=5 strips the CRs after git apply fails)', () => {
@@ -264,7 +264,7 @@ describe('patches: one that does not apply, binary, CRLF, empty', () => {
   });
 
   it('does not apply an LF patch to a file with CRLF endings (PATCH_APPLY, as SWE-bench), but applies a patch made against it', () => {
-    expect(ws.report(RUN, MODEL, ids.crlfRepo)).toMatchObject({ patch_successfully_applied: false, resolved: false, error: { code: 'PATCH_APPLY' } });
+    expect(ws.report(RUN, MODEL, ids.crlfRepo)).toMatchObject({ patch_successfully_applied: false, resolved: false, verdict_reason: { code: 'PATCH_APPLY' } });
     expect(ws.report(RUN, MODEL, ids.crlfRepoOwn)).toMatchObject({ patch_successfully_applied: true, resolved: true });
   });
 

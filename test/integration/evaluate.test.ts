@@ -56,7 +56,8 @@ describe('evaluate (real Docker, a real repo made in the test)', () => {
     const bad = task.instance.patch.replace('return a - b', 'return a - b - c - d');
     const { result, summary } = await evaluate(task, bad, 'test-badpatch');
     expect(result.patch_successfully_applied).toBe(false);
-    expect(result.error?.code).toBe('PATCH_APPLY');
+    expect(result.error).toBeUndefined();
+    expect(result.verdict_reason?.code).toBe('PATCH_APPLY');
     expect(summary).toMatchObject({ completed_instances: 1, unresolved_instances: 1, error_instances: 0 });
   });
 

@@ -32,9 +32,10 @@ const MUL = 'tests/test_calc.py::test_mul';
 /** The slowest case may use the whole test timeout; container start, apply and removal fit in the rest. */
 const BOUND_S = HOSTILE_TEST_TIMEOUT_S + 30;
 
-function expectContained(run: HostileOutcome): void {
+function expectContained(run: HostileOutcome, opts: { refusedBeforeStart?: boolean } = {}): void {
   expect(run.result.timings.total_s).toBeLessThan(BOUND_S);
-  expect(run.leftovers.watched).toHaveLength(2); // the hostile container and the gold neighbour's
+  // The hostile container and the gold neighbour's; a patch refused on sight starts none.
+  expect(run.leftovers.watched).toHaveLength(opts.refusedBeforeStart ? 1 : 2);
   expect(run.leftovers.containers).toBe(0);
   expect(run.leftovers.processes).toEqual([]);
   expect(existsSync(path.join(run.outDir, 'report.json'))).toBe(true);
@@ -54,7 +55,7 @@ function expectAddFailed(run: HostileOutcome): void {
 /** Not resolved, and the report says why: an error class, or a failing FAIL_TO_PASS test. */
 function expectExplained(run: HostileOutcome): void {
   expect(run.result.resolved).toBe(false);
-  const why = run.result.error?.code ?? run.result.tests_status?.FAIL_TO_PASS.failure.join(' ');
+  const why = run.result.error?.code ?? run.result.verdict_reason?.code ?? run.result.tests_status?.FAIL_TO_PASS.failure.join(' ');
   expect(why).toBeTruthy();
 }
 
@@ -90,7 +91,7 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       const run = await evaluateHostile(h, 'memory-bomb', h.task.patchWith(bomb));
       expect(run.result.resolved).toBe(false);
       // pytest itself is OOM-killed (exit 137): the verdict says so.
-      expect(run.result.error?.code).toBe('TEST_CRASHED');
+      expect(run.result.verdict_reason?.code).toBe('TEST_CRASHED');
       expect(run.result.tests_status?.FAIL_TO_PASS.failure).toEqual([ADD]);
       expectContained(run);
     });
@@ -273,6 +274,91 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       const run = await evaluateHostile(h, 'import-time-plugin', h.task.patchWith(calcSource('return a - b', prelude)));
       expect(run.result.resolved).toBe(false);
       expect(run.result.tests_status?.FAIL_TO_PASS.failure).toEqual([ADD]);
+      expectContained(run);
+    });
+  });
+
+  describe("patches that change the runner's configuration or bring their own runner", () => {
+    const plugin = [
+      'import pytest',
+      '',
+      '',
+      '@pytest.hookimpl(hookwrapper=True)',
+      'def pytest_runtest_makereport(item, call):',
+      '    outcome = yield',
+      "    outcome.get_result().outcome = 'passed'",
+      '',
+    ].join('\n');
+    const addopts = '-p evilplug';
+    const configs: Array<[string, string, string]> = [
+      ['pyproject-addopts', 'pyproject.toml', `[tool.pytest.ini_options]\naddopts = "${addopts}"\n`],
+      ['pytest-ini-addopts', 'pytest.ini', `[pytest]\naddopts = ${addopts}\n`],
+      ['dot-pytest-ini-addopts', '.pytest.ini', `[pytest]\naddopts = ${addopts}\n`],
+      ['tox-ini-addopts', 'tox.ini', `[pytest]\naddopts = ${addopts}\n`],
+      ['setup-cfg-addopts', 'setup.cfg', `[tool:pytest]\naddopts = ${addopts}\n`],
+    ];
+    for (const [name, file, text] of configs) {
+      it(`${name}: a ${file} whose addopts loads a plugin module of the patch that passes every test`, async () => {
+        const patch = realPatch(h, { files: { 'evilplug.py': plugin, [file]: text } });
+        const run = await evaluateHostile(h, name, patch);
+        expect(run.result.protected_files?.removed).toEqual([file]);
+        expectAddFailed(run);
+        expectContained(run);
+      });
+    }
+
+    it('sitecustomize-root: a sitecustomize.py and usercustomize.py that register the plugin at interpreter start', async () => {
+      const startup = "import os\nos.environ['PYTEST_PLUGINS'] = 'evilplug'\n";
+      const patch = realPatch(h, { files: { 'evilplug.py': plugin, 'sitecustomize.py': startup, 'tests/usercustomize.py': startup } });
+      const run = await evaluateHostile(h, 'sitecustomize-root', patch);
+      expect(run.result.protected_files?.removed).toEqual(expect.arrayContaining(['sitecustomize.py', 'tests/usercustomize.py']));
+      expectAddFailed(run);
+      expectContained(run);
+    });
+
+    it('pytest-shadowed: a pytest.py at the root that stands in for pytest and prints every test passed', async () => {
+      const fake = `print('PASSED ${ADD}')\nprint('PASSED ${MUL}')\nprint('===== 2 passed in 0.01s =====')\n`;
+      const run = await evaluateHostile(h, 'pytest-shadowed', realPatch(h, { files: { 'pytest.py': fake } }));
+      expect(run.result).toMatchObject({ resolved: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+      expect(run.result.verdict_reason?.message).toContain('pytest.py shadows the installed module pytest');
+      expectContained(run);
+    });
+
+    it('pluggy-shadowed: a pluggy/ package at the root, imported by pytest instead of the real one', async () => {
+      const run = await evaluateHostile(h, 'pluggy-shadowed', realPatch(h, { files: { 'pluggy/__init__.py': 'raise SystemExit(0)\n' } }));
+      expect(run.result).toMatchObject({ resolved: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+      expect(run.result.verdict_reason?.message).toContain('pluggy/__init__.py shadows the installed module pluggy');
+      expectContained(run);
+    });
+
+    it('entry-point-plugin: an egg-info whose entry_points.txt registers a pytest11 plugin', async () => {
+      const files = { 'evilplug.py': plugin, 'calc.egg-info/entry_points.txt': '[pytest11]\nevil = evilplug\n', 'calc.egg-info/PKG-INFO': 'Metadata-Version: 2.1\nName: calc\nVersion: 0\n' };
+      const run = await evaluateHostile(h, 'entry-point-plugin', realPatch(h, { files }));
+      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+      expect(run.result.verdict_reason?.message).toContain('calc.egg-info/');
+      expectContained(run, { refusedBeforeStart: true });
+    });
+
+    it('compiled-test-module: an unchecked-hash .pyc and an extension module beside tests/test_calc.py, imported instead of it', async () => {
+      for (const [name, file] of [
+        ['pyc-test-module', 'tests/__pycache__/test_calc.cpython-311.pyc'],
+        ['so-test-module', 'tests/test_calc.cpython-311-x86_64-linux-gnu.so'],
+      ] as const) {
+        const run = await evaluateHostile(h, name, realPatch(h, { files: { [file]: 'compiled all-pass tests\n' } }));
+        expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+        expect(run.result.verdict_reason?.message).toContain(file);
+        expectContained(run, { refusedBeforeStart: true });
+      }
+    });
+
+    // Gold twins: a fix that also changes such files for its own reasons is still graded as SWE-bench grades it.
+    it('gold twin: the fix plus a pyproject.toml with pytest markers and a new helper module resolves', async () => {
+      const extras = realPatch(h, { files: { 'pyproject.toml': '[tool.pytest.ini_options]\nmarkers = ["slow"]\n', 'calcutil.py': 'TWO = 2\n' } });
+      const fixed = h.task.instance.patch + extras;
+      const run = await evaluateHostile(h, 'gold-twin-config', fixed);
+      expect(run.result.resolved).toBe(true);
+      expect(run.result.verdict_reason).toBeUndefined();
+      expect(run.result.protected_files?.removed).toEqual(['pyproject.toml']);
       expectContained(run);
     });
   });
@@ -532,9 +618,9 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
       const patch = realPatch(h, { files: { 'README.md': '# calc, moved\n' } }) + moveRef;
       const run = await evaluateHostile(h, 'git-ref-moved-by-patch', patch);
       // A patch that writes inside .git is refused whole (the fallbacks would have written it).
-      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, error: { code: 'PATCH_APPLY' } });
-      expect(run.result.error?.message).toContain('.git/refs/heads/main');
-      expectContained(run);
+      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+      expect(run.result.verdict_reason?.message).toContain('.git/refs/heads/main');
+      expectContained(run, { refusedBeforeStart: true });
     });
 
     it('code that runs git update-ref and git reset --hard HEAD~1 at test time', async () => {
@@ -584,9 +670,9 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
         '',
       ].join('\n');
       const run = await evaluateHostile(h, 'git-hook-rewrites-eval', patch);
-      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, error: { code: 'PATCH_APPLY' } });
-      expect(run.result.error?.message).toContain('.git/hooks/post-checkout');
-      expectContained(run);
+      expect(run.result).toMatchObject({ resolved: false, patch_successfully_applied: false, verdict_reason: { code: 'PATCH_REFUSED' } });
+      expect(run.result.verdict_reason?.message).toContain('.git/hooks/post-checkout');
+      expectContained(run, { refusedBeforeStart: true });
     });
   });
 });

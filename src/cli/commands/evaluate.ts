@@ -14,7 +14,7 @@ function resultRow(r: InstanceResult): string[] {
   const f2p = r.tests_status ? `${r.tests_status.FAIL_TO_PASS.success.length}/${r.tests_status.FAIL_TO_PASS.success.length + r.tests_status.FAIL_TO_PASS.failure.length}` : '-';
   const p2p = r.tests_status ? `${r.tests_status.PASS_TO_PASS.success.length}/${r.tests_status.PASS_TO_PASS.success.length + r.tests_status.PASS_TO_PASS.failure.length}` : '-';
   const total = r.timings.total_s;
-  return [r.instance_id, verdict, f2p, p2p, r.error?.code ?? '', total === undefined ? '' : `${total.toFixed(1)}s`];
+  return [r.instance_id, verdict, f2p, p2p, r.error?.code ?? r.verdict_reason?.code ?? '', total === undefined ? '' : `${total.toFixed(1)}s`];
 }
 
 export async function evaluateCommand(values: Record<string, unknown>): Promise<number> {
@@ -49,7 +49,7 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
     process.stdout.write(`${JSON.stringify(outcome.summaries, null, 2)}\n`);
   } else {
     const rows = [...outcome.results].sort((a, b) => a.instance_id.localeCompare(b.instance_id)).map(resultRow);
-    process.stdout.write(`\n${renderTable(['instance', 'verdict', 'F2P', 'P2P', 'error', 'time'], rows)}\n\n`);
+    process.stdout.write(`\n${renderTable(['instance', 'verdict', 'F2P', 'P2P', 'why', 'time'], rows)}\n\n`);
     for (const s of outcome.summaries) {
       process.stdout.write(
         `${s.model_name_or_path}: ${s.resolved_instances}/${s.submitted_instances} resolved, ` +
