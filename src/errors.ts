@@ -15,11 +15,13 @@ export interface ErrorContext {
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DATASET_INVALID'
+  | 'DATASET_NOT_FOUND'
   | 'PREDICTIONS_INVALID'
   | 'SPEC_INVALID'
   | 'SPEC_NOT_FOUND'
   | 'REPO_SOURCE'
   | 'IMAGE_BUILD'
+  | 'IMAGE_PULL'
   | 'DOCKER_UNAVAILABLE'
   | 'DOCKER'
   | 'INFRA'
@@ -37,6 +39,7 @@ export type ErrorCode =
   | 'MODEL_RATE_LIMIT'
   | 'MODEL_SERVER'
   | 'MODEL_FORMAT'
+  | 'MODEL_CONTEXT_LIMIT'
   | 'MODEL_ERROR'
   | 'UNSAFE_INPUT'
   | 'USAGE';

@@ -8,9 +8,11 @@ import type { DockerSandbox } from '../sandbox/docker-sandbox.js';
 import { attachSession, startSession } from '../sandbox/sessions.js';
 import { runTool, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import type { LoadedAgentConfig } from '../config/agent-config.js';
+import { contextPolicy, loadAgent } from './agent-config.js';
 import { runAgentLoop, type AgentLimits, type ExitStatus, type Spent } from './loop.js';
-import { initialMessages } from './prompts.js';
-import { messagesAfter, readTrajectory, TrajectoryWriter, type Trajectory } from './trajectory.js';
+import { initialMessagesFor } from './prompts.js';
+import { elidedAfter, messagesAfter, readTrajectory, TrajectoryWriter, type Trajectory } from './trajectory.js';
 
 /** What one episode (an instance, one sample) left behind. */
 export interface EpisodeResult {
@@ -27,6 +29,9 @@ export interface EpisodeResult {
   wall_s: number;
   session_id?: string;
   sampling: Record<string, unknown>;
+  /** The agent config that made the patch (for the command agent: the run's, which it does not read). */
+  agent_config_name?: string;
+  agent_config_hash?: string;
   finished_at: string;
 }
 
@@ -41,6 +46,8 @@ export interface EpisodeInput {
   makeModel: (playedSteps: number) => ModelProvider;
   tools: ToolDefinition[];
   limits: AgentLimits;
+  /** The prompts, tools and context policy (the tools above are its tools). */
+  agentConfig?: LoadedAgentConfig;
   repoDirs?: string[];
   signal: AbortSignal;
 }
@@ -58,6 +65,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const trajectoryFile = path.join(input.outDir, 'trajectory.jsonl');
   const recorded = readTrajectory(trajectoryFile);
   const writer = new TrajectoryWriter(trajectoryFile);
+  const model = input.makeModel(recorded.steps.length);
+  const agent = input.agentConfig ?? loadAgent();
+  // Only a model reads the history; a config it cannot follow fails before a sandbox starts.
+  const context = input.agentName === 'model' ? contextPolicy(agent, model) : { keepLast: agent.config.context.keep_last };
   const sandbox = await sessionFor(input, recorded);
   const toolContext: ToolContext = {
     sandbox,
@@ -65,7 +76,6 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     signal: input.signal,
     outputCapBytes: input.config.agent.output_cap_bytes,
   };
-  const model = input.makeModel(recorded.steps.length);
   if (!recorded.header) {
     writer.write({
       type: 'header',
@@ -74,12 +84,26 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
       model: model.model,
       sampling: { ...model.sampling },
       limits: { ...input.limits },
-      messages: initialMessages(input.instance.problem_statement, sandbox.workdir),
+      messages: await initialMessagesFor(agent.config, input.instance, sandbox),
+      agent_config: agent.config,
+      agent_config_name: agent.name,
+      agent_config_hash: agent.hash,
       started_at: new Date().toISOString(),
     });
   }
   const messages = messagesAfter(readTrajectory(trajectoryFile));
-  const outcome = await runAgentLoop({ model, tools: input.tools, toolContext, messages, limits: input.limits, trajectory: writer, spent: spentSoFar(recorded) });
+  const outcome = await runAgentLoop({
+    model,
+    tools: input.tools,
+    toolContext,
+    messages,
+    limits: input.limits,
+    trajectory: writer,
+    spent: spentSoFar(recorded),
+    context,
+    elided: elidedAfter(recorded),
+    noToolCallNotice: agent.config.no_tool_call_template,
+  });
   const patch = await sandbox.diff().catch(() => '');
   writer.write({ type: 'end', exit_status: outcome.exitStatus, message: outcome.message, at: new Date().toISOString() });
   const result = episodeResult(input, model, outcome.exitStatus, outcome.message, patch, outcome.spent, sandbox.sessionId);
@@ -120,6 +144,8 @@ export function episodeResult(input: EpisodeInput, model: ModelProvider, status:
     wall_s: spent.wallMs / 1000,
     session_id: sessionId,
     sampling: { ...model.sampling },
+    agent_config_name: input.agentConfig?.name,
+    agent_config_hash: input.agentConfig?.hash,
     finished_at: new Date().toISOString(),
   };
 }

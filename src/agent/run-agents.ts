@@ -5,10 +5,12 @@ import { runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluat
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
-import { makeToolset } from '../tools/toolset.js';
+import type { LoadedAgentConfig } from '../config/agent-config.js';
+import { toolsFromConfig } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
 import { pathInside } from '../util/safe-path.js';
+import { checkRunAgentConfig, loadAgent } from './agent-config.js';
 import { agentLabel, policyFor, type AgentChoice } from './agent-factory.js';
 import { runCommandEpisode } from './command-agent.js';
 import { runEpisode, type EpisodeResult } from './episode.js';
@@ -24,6 +26,10 @@ export interface AgentRunRequest {
   concurrency: number;
   limits: AgentLimits;
   bash: boolean;
+  /** Prompts, tools and context policy; absent: the shipped default (without bash if `bash` is false). */
+  agentConfig?: LoadedAgentConfig;
+  /** Resume a run even though its agent config changed. */
+  allowConfigChange?: boolean;
   repoDirs?: string[];
   signal: AbortSignal;
   reporter?: Reporter;
@@ -46,11 +52,13 @@ export interface AgentRunOutcome {
  */
 export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> {
   const runDir = pathInside(req.config.run.root, req.runId);
-  const tools = makeToolset({ bash: req.bash });
+  const agentConfig = req.agentConfig ?? loadAgent(undefined, { bash: req.bash });
+  checkRunAgentConfig(runDir, agentConfig, req.allowConfigChange ?? false);
+  const tools = toolsFromConfig(agentConfig.config.tools);
   const jobs = req.instances.flatMap((instance) => Array.from({ length: req.samples }, (_, sample) => ({ instance, sample })));
   const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
     const outDir = pathInside(runDir, 'agent', instance.instance_id, String(sample));
-    const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, repoDirs: req.repoDirs, signal: req.signal };
+    const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, agentConfig, repoDirs: req.repoDirs, signal: req.signal };
     const result = await (req.choice.agent === 'command'
       ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })
       : runEpisode({ ...common, makeModel: policyFor(req.choice, instance, sample) })
@@ -61,7 +69,7 @@ export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> 
   const predictionsFile = path.join(runDir, 'predictions.jsonl');
   const label = agentLabel(req.choice);
   const modelName = (sample: number) => (req.samples > 1 ? `${label}.sample${sample}` : label);
-  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ instance_id: e.instance_id, model_name_or_path: modelName(e.sample), model_patch: e.patch, sample: e.sample })).join('\n') + '\n');
+  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ instance_id: e.instance_id, model_name_or_path: modelName(e.sample), model_patch: e.patch, sample: e.sample, agent_config_name: e.agent_config_name ?? agentConfig.name, agent_config_hash: e.agent_config_hash ?? agentConfig.hash })).join('\n') + '\n');
   if (req.signal.aborted) return { episodes, predictionsFile, evaluations: [], resolved: {} };
   const evaluations: EvaluationOutcome[] = [];
   for (let sample = 0; sample < req.samples; sample++) {

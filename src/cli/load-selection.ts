@@ -1,6 +1,7 @@
 import { loadHarnessConfig, type HarnessConfig } from '../config/harness-config.js';
 import { formatProblem, HarnessError, type InputProblem } from '../errors.js';
-import { loadDataset } from '../instance/load-dataset.js';
+import { loadDatasetFrom } from '../instance/dataset-source.js';
+import type { Reporter } from '../report/reporter.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { selectInstances } from '../instance/select.js';
 
@@ -25,13 +26,30 @@ function intOption(values: Record<string, unknown>, name: string): number | unde
   return n;
 }
 
+/** --namespace NS (`none`: build here) and --image-registry HOST, over images.prebuilt. */
+export function prebuiltOverrides(values: Record<string, unknown>): Record<string, unknown> {
+  const prebuilt: Record<string, unknown> = {};
+  const namespace = values.namespace as string | undefined;
+  if (namespace !== undefined) prebuilt.namespace = namespace === 'none' || namespace === '' ? null : namespace;
+  if (values['image-registry'] !== undefined) prebuilt.registry = values['image-registry'];
+  return Object.keys(prebuilt).length > 0 ? { images: { prebuilt } } : {};
+}
+
 /** Config, dataset and selection from the flags every dataset command shares. */
-export function loadSelection(values: Record<string, unknown>): LoadedSelection {
+export async function loadSelection(values: Record<string, unknown>, reporter?: Reporter): Promise<LoadedSelection> {
   const concurrency = intOption(values, 'max-workers');
-  const config = loadHarnessConfig(values.config as string | undefined, concurrency ? { run: { concurrency } } : {});
+  const config = loadHarnessConfig(values.config as string | undefined, {
+    ...(concurrency ? { run: { concurrency } } : {}),
+    ...prebuiltOverrides(values),
+  });
   const datasetPath = values.dataset as string | undefined;
-  if (!datasetPath) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file or a folder of them)');
-  const dataset = loadDataset(datasetPath);
+  if (!datasetPath) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file, a folder of them, or a dataset name: owner/name, lite, verified, full, multilingual)');
+  const dataset = await loadDatasetFrom(datasetPath, {
+    split: values.split as string | undefined,
+    revision: values.revision as string | undefined,
+    cacheDir: config.dataset_cache,
+    onProgress: (p) => reporter?.onTransfer?.(p),
+  });
   const ids = ((values['instance-ids'] as string[] | undefined) ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
   const selected = selectInstances(dataset.instances, { ids, filter: values.filter as string | undefined, sample: intOption(values, 'sample'), seed: intOption(values, 'seed') });
   const problems = [...dataset.problems];

@@ -6,6 +6,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 const SELECTION: Options = {
   dataset: { type: 'string', short: 'd' },
+  split: { type: 'string' },
+  revision: { type: 'string' },
   'instance-ids': { type: 'string', multiple: true },
   filter: { type: 'string' },
   sample: { type: 'string' },
@@ -13,6 +15,8 @@ const SELECTION: Options = {
   config: { type: 'string' },
   'repo-cache': { type: 'string', multiple: true },
   'max-workers': { type: 'string', short: 'j' },
+  namespace: { type: 'string' },
+  'image-registry': { type: 'string' },
 };
 
 interface Command {
@@ -26,13 +30,13 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   evaluate: {
     summary: 'grade predictions (gold | empty | FILE) on a dataset in fresh containers',
-    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--config F] [--force]',
+    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--split S] [--revision R] [--namespace NS [--image-registry HOST]] [--config F] [--force]',
     options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
     run: async (v) => (await import('./commands/evaluate.js')).evaluateCommand(v),
   },
   run: {
     summary: 'run an agent (model | gold | empty | replay | command) on a dataset, then grade its patches',
-    usage: 'run --dataset D --agent A [--model M] [--provider openai|anthropic] [--base-url URL] --run-id R [-j N] [--samples n] [--max-steps N] [--max-cost USD] [--max-time S] [--no-bash] [--replay-from DIR] [--agent-command CMD] [selection]',
+    usage: 'run --dataset D --agent A [--model M] [--provider openai|anthropic] [--base-url URL] --run-id R [-j N] [--samples n] [--max-steps N] [--max-cost USD] [--max-time S] [--no-bash] [--agent-config NAME|FILE] [--allow-config-change] [--replay-from DIR] [--agent-command CMD] [selection]',
     options: {
       ...SELECTION,
       agent: { type: 'string', short: 'a' },
@@ -51,8 +55,16 @@ const COMMANDS: Record<string, Command> = {
       'no-bash': { type: 'boolean' },
       'replay-from': { type: 'string' },
       'agent-command': { type: 'string' },
+      'agent-config': { type: 'string' },
+      'allow-config-change': { type: 'boolean' },
     },
     run: async (v) => (await import('./commands/run.js')).runCommand(v),
+  },
+  agents: {
+    summary: 'list the shipped agent configs (config/agents), or show one as YAML',
+    usage: 'agents list | agents show NAME|FILE',
+    options: {},
+    run: async (_v, p) => (await import('./commands/agents.js')).agentsCommand(p),
   },
   session: {
     summary: 'start | exec | read | diff | pause | resume | snapshot | restore | stop | list a sandbox session',
@@ -84,7 +96,7 @@ const COMMANDS: Record<string, Command> = {
   },
   images: {
     summary: 'build | list | prune the per-task images',
-    usage: 'images build --dataset D [selection] [-j N] | images list | images prune [--all]',
+    usage: 'images build --dataset D [selection] [-j N] [--namespace NS [--image-registry HOST]] | images list [--namespace NS] | images prune [--all] [--namespace NS]',
     options: { ...SELECTION, all: { type: 'boolean' } },
     run: async (v, p) => (await import('./commands/images.js')).imagesCommand(v, p),
   },

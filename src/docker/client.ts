@@ -10,6 +10,8 @@ export const LABELS = {
   instance: `${LABEL_PREFIX}.instance`,
   run: `${LABEL_PREFIX}.run`,
   session: `${LABEL_PREFIX}.session`,
+  /** On an image made from a published one: the id of the image it was made from. */
+  parent: `${LABEL_PREFIX}.parent`,
 } as const;
 
 let shared: Docker | undefined;

@@ -20,6 +20,10 @@ export async function imageId(tag: string, docker = dockerClient()): Promise<str
   }
 }
 
+export async function imageLabels(idOrTag: string, docker = dockerClient()): Promise<Record<string, string>> {
+  return (await docker.getImage(idOrTag).inspect()).Config?.Labels ?? {};
+}
+
 export async function listManagedImages(docker = dockerClient()): Promise<ManagedImage[]> {
   const images = await docker.listImages({ filters: JSON.stringify({ label: [`${LABELS.managed}=true`] }) });
   return images.map((img) => ({
@@ -35,4 +39,17 @@ export async function listManagedImages(docker = dockerClient()): Promise<Manage
 
 export async function removeImage(id: string, docker = dockerClient()): Promise<void> {
   await docker.getImage(id).remove({ force: true });
+}
+
+/** Images we did not build but use (published instance images), by a reference pattern. */
+export async function listImagesByReference(pattern: string, kind: string, docker = dockerClient()): Promise<ManagedImage[]> {
+  const images = await docker.listImages({ filters: JSON.stringify({ reference: [pattern] }) });
+  return images.map((img) => ({
+    id: img.Id,
+    tags: (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    kind,
+    hash: '',
+    sizeBytes: img.Size,
+    created: new Date(img.Created * 1000),
+  }));
 }

@@ -7,13 +7,13 @@ import { removeOrphanGradingContainers } from '../docker/cleanup.js';
 import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
+import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
-import { makeTestSpec } from '../spec/test-spec.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
@@ -67,7 +67,7 @@ export function patchHash(patch: string | null): string {
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
   const runDir = pathInside(req.config.run.root, req.runId);
   const specs = new SpecRegistry(req.config.spec_dirs);
-  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs);
+  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
   // Grading containers of this run id still here were left by a process that was killed.
   await removeOrphanGradingContainers(req.runId);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
@@ -138,7 +138,7 @@ interface AttemptState {
 
 async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneContext, st: AttemptState): Promise<{ reused: InstanceResult } | { verdict: Verdict }> {
   const id = instance.instance_id;
-  const spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
+  const spec = makeInstanceTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
   const existingImage = await imageId(spec.instanceImage.tag);
   const previous = ctx.force ? undefined : reusableResult(st.reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
   if (previous) return { reused: previous };

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
 import { buildImage, writeDockerfile } from '../docker/build-image.js';
 import { LABELS } from '../docker/client.js';
-import { imageId } from '../docker/images.js';
+import { imageId, imageLabels } from '../docker/images.js';
+import { pullImage } from '../docker/pull-image.js';
+import type { TransferListener } from '../util/transfer-progress.js';
 import { HarnessError } from '../errors.js';
 import { checkoutAtCommit } from '../repo/checkout.js';
 import type { ImageRecipe, TestSpec } from '../spec/test-spec.js';
@@ -34,9 +36,12 @@ export class ImageBuilder {
   constructor(
     private readonly config: HarnessConfig,
     private readonly repoSource: RepoSourceResolver,
+    private readonly onTransfer?: TransferListener,
   ) {}
 
   async ensureInstanceImage(spec: TestSpec): Promise<BuiltImages> {
+    if (spec.prebuiltImage) return this.ensureFromPrebuilt(spec, spec.prebuiltImage);
+    if (!spec.base || !spec.envImage) throw new Error(`${spec.instanceId}: a spec without a published image has base and env recipes`);
     await this.ensureOsImage();
     const base = await this.ensure(spec.base, spec);
     const env = await this.ensure(spec.envImage, spec);
@@ -44,11 +49,29 @@ export class ImageBuilder {
     return { base: base.id, env: env.id, instance: instance.id, built: { base: base.built, env: env.built, instance: instance.built } };
   }
 
-  private async ensure(recipe: ImageRecipe, spec: TestSpec): Promise<{ id: string; built: boolean }> {
+  /**
+   * A published image, pulled unless present, then our instance image made FROM it (history
+   * stripped, see stripHistoryScript). The pulled image's id is a label of ours, so a newer
+   * pull of the same tag remakes it. `env` in the result is the pulled image.
+   */
+  private async ensureFromPrebuilt(spec: TestSpec, ref: string): Promise<BuiltImages> {
+    const pulled = await this.locks.run(ref, async () => {
+      const existing = await imageId(ref);
+      if (existing) return { id: existing, built: false };
+      const { pull_timeout, pull_attempts } = this.config.images.prebuilt;
+      const logPath = path.resolve(this.config.images.log_dir, 'pull', `${ref.replace(/[/:]/g, '_')}.log`);
+      return { id: await pullImage({ ref, timeoutSeconds: pull_timeout, attempts: pull_attempts, logPath, instanceId: spec.instanceId, onProgress: this.onTransfer }), built: true };
+    });
+    const instance = await this.ensure(spec.instanceImage, spec, pulled.id);
+    return { base: '', env: pulled.id, instance: instance.id, built: { base: false, env: pulled.built, instance: instance.built } };
+  }
+
+  private async ensure(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<{ id: string; built: boolean }> {
     return this.locks.run(recipe.tag, async () => {
       const existing = await imageId(recipe.tag);
-      if (existing) return { id: existing, built: false };
-      return { id: await this.build(recipe, spec), built: true };
+      const sameParent = parentId === undefined || (existing !== undefined && (await imageLabels(existing))[LABELS.parent] === parentId);
+      if (existing && sameParent) return { id: existing, built: false };
+      return { id: await this.build(recipe, spec, parentId), built: true };
     });
   }
 
@@ -56,18 +79,19 @@ export class ImageBuilder {
     return pathInside(this.config.images.log_dir, recipe.kind, `${recipe.tag.replace(/[/:]/g, '_')}.log`);
   }
 
-  private async build(recipe: ImageRecipe, spec: TestSpec): Promise<string> {
+  private async build(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<string> {
     const contextDir = mkdtempSync(path.join(os.tmpdir(), `swe-harness-${recipe.kind}-`));
     try {
       writeDockerfile(contextDir, recipe.dockerfile);
       const entries = ['Dockerfile'];
-      if (recipe.kind === 'instance') {
+      if (recipe.kind === 'instance' && !spec.prebuiltImage) {
         const location = { repo: spec.repo, source: this.repoSource(spec), cacheDir: this.config.repo_cache, instanceId: spec.instanceId };
         await checkoutAtCommit(location, spec.baseCommit, path.join(contextDir, 'repo'));
         entries.push('repo');
       }
       const labels: Record<string, string> = { [LABELS.kind]: recipe.kind, [LABELS.hash]: recipe.hash };
       if (recipe.kind === 'instance') labels[LABELS.instance] = spec.instanceId;
+      if (parentId) labels[LABELS.parent] = parentId;
       return await buildImage({
         contextDir,
         entries,

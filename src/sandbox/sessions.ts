@@ -5,7 +5,7 @@ import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { TESTBED } from '../spec/eval-script.js';
 import { safePathSegment } from '../util/safe-path.js';
-import { makeTestSpec } from '../spec/test-spec.js';
+import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
 
@@ -28,7 +28,7 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
   const { config, instance } = opts;
   safePathSegment(opts.runId, 'run id');
   const specs = new SpecRegistry(config.spec_dirs);
-  const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
+  const spec = makeInstanceTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
   const limits = containerLimits(config, config.agent.network);
   const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };

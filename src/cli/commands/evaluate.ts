@@ -22,7 +22,8 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
   const predictionsSource = values.predictions as string | undefined;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
-  const selection = loadSelection(values);
+  const reporter = new ProgressReporter();
+  const selection = await loadSelection(values, reporter);
   printProblems('dataset problems (these records are skipped)', selection.problems);
   // Checked against the whole dataset: a full predictions file on a --filter subset is normal.
   const predictions = loadPredictions(predictionsSource, selection.allInstances);
@@ -42,7 +43,7 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
     force: values.force === true,
     rejected: [...selection.rejected, ...badPredictions],
     predictionsFile: predictionsSource,
-    reporter: new ProgressReporter(),
+    reporter,
   });
 
   if (values.json === true) {

@@ -1,3 +1,4 @@
+import { loadAgent } from '../../agent/agent-config.js';
 import { parseAgentName, type AgentChoice } from '../../agent/agent-factory.js';
 import { runAgents } from '../../agent/run-agents.js';
 import { loadPriceTable } from '../../config/prices.js';
@@ -32,13 +33,15 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
   const runId = values['run-id'] as string | undefined;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   const agent = parseAgentName((values.agent as string | undefined) ?? '');
-  const selection = loadSelection(values);
+  const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const { config } = selection;
-  const limits = config.agent.limits;
+  const agentConfig = loadAgent((values['agent-config'] as string | undefined) ?? undefined, { bash: values['no-bash'] === true ? false : config.agent.bash });
+  // Harness config, then the agent config, then flags.
+  const limits = { ...config.agent.limits, ...agentConfig.config.limits };
   const choice: AgentChoice = {
     agent,
-    model: agent === 'model' ? modelConfig(values, config.model) : undefined,
+    model: agent === 'model' ? modelConfig(values, { ...config.model, ...agentConfig.config.model }) : undefined,
     priceTable: agent === 'model' ? loadPriceTable() : undefined,
     replayFrom: values['replay-from'] as string | undefined,
     command: values['agent-command'] as string | undefined,
@@ -55,6 +58,8 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
     samples: num(values, 'samples') ?? 1,
     concurrency: selection.concurrency,
     bash: values['no-bash'] === true ? false : config.agent.bash,
+    agentConfig,
+    allowConfigChange: values['allow-config-change'] === true,
     limits: {
       maxSteps: num(values, 'max-steps') ?? limits.max_steps,
       maxCostUsd: num(values, 'max-cost') ?? limits.max_cost_usd,

@@ -15,7 +15,7 @@ const ACTIONS: Record<string, Action> = {
   start: async (_config, _args, values) => {
     const instanceId = values.instance as string | undefined;
     if (!instanceId) throw new HarnessError('USAGE', 'session start needs --dataset D --instance ID');
-    const selection = loadSelection({ ...values, 'instance-ids': [instanceId] });
+    const selection = await loadSelection({ ...values, 'instance-ids': [instanceId] });
     const instance = selection.instances[0];
     if (!instance) throw new HarnessError('USAGE', `no instance ${instanceId} in the dataset`);
     const box = await startSession({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
