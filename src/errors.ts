@@ -1,3 +1,5 @@
+import { displayText } from './util/display-text.js';
+
 /**
  * One base error with a stable `code`, so reports and the CLI can classify failures without
  * matching on messages. A failing instance is recorded with its code and the batch goes on;
@@ -42,6 +44,7 @@ export type ErrorCode =
   | 'MODEL_CONTEXT_LIMIT'
   | 'MODEL_ERROR'
   | 'INTERRUPTED'
+  | 'UNSAFE_INPUT'
   | 'USAGE';
 
 export class HarnessError extends Error {
@@ -58,7 +61,7 @@ export class HarnessError extends Error {
   /** The message with its context, as a user should read it. */
   describe(): string {
     const where = [
-      this.context.instanceId && `instance ${this.context.instanceId}`,
+      this.context.instanceId && `instance ${displayText(this.context.instanceId)}`,
       this.context.file && `file ${this.context.file}`,
       this.context.field && `field ${this.context.field}`,
     ].filter(Boolean);
@@ -79,7 +82,8 @@ export interface InputProblem {
 
 export function formatProblem(p: InputProblem): string {
   const parts = [p.file + (p.location ? `:${p.location}` : '')];
-  if (p.instanceId) parts.push(`instance ${p.instanceId}`);
+  // The id may be the very value that was refused: printed so it cannot forge a line.
+  if (p.instanceId) parts.push(`instance ${displayText(p.instanceId)}`);
   if (p.field) parts.push(`field ${p.field}`);
   return `${parts.join(', ')}: ${p.message}`;
 }

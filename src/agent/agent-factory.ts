@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { createModelProvider, type ModelConfigInput } from '../model/registry.js';
 import type { PriceTable } from '../model/pricing.js';
 import type { ModelProvider } from '../model/types.js';
 import { emptyPolicy, goldPolicy, replayPolicy } from './policies.js';
+import { pathInside } from '../util/safe-path.js';
 import { readTrajectory } from './trajectory.js';
 
 export const AGENT_NAMES = ['model', 'gold', 'empty', 'replay', 'command'] as const;
@@ -40,7 +40,7 @@ export function policyFor(choice: AgentChoice, instance: Instance, sample: numbe
       return (played) => emptyPolicy(played);
     case 'replay': {
       if (!choice.replayFrom) throw new HarnessError('USAGE', 'the replay agent needs --replay-from DIR (an earlier run\'s agent folder)');
-      const file = path.join(choice.replayFrom, instance.instance_id, String(sample), 'trajectory.jsonl');
+      const file = pathInside(choice.replayFrom, instance.instance_id, String(sample), 'trajectory.jsonl');
       const recorded = readTrajectory(file);
       if (recorded.steps.length === 0) throw new HarnessError('USAGE', `no recorded steps to replay in ${file}`, { instanceId: instance.instance_id, file });
       return (played) => replayPolicy(recorded, played);

@@ -9,6 +9,7 @@ import type { LoadedAgentConfig } from '../config/agent-config.js';
 import { toolsFromConfig } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
+import { pathInside } from '../util/safe-path.js';
 import { checkRunAgentConfig, loadAgent } from './agent-config.js';
 import { agentLabel, policyFor, type AgentChoice } from './agent-factory.js';
 import { runCommandEpisode } from './command-agent.js';
@@ -55,13 +56,13 @@ export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> 
 }
 
 async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
-  const runDir = path.resolve(req.config.run.root, req.runId);
+  const runDir = pathInside(req.config.run.root, req.runId);
   const agentConfig = req.agentConfig ?? loadAgent(undefined, { bash: req.bash });
   checkRunAgentConfig(runDir, agentConfig, req.allowConfigChange ?? false);
   const tools = toolsFromConfig(agentConfig.config.tools);
   const jobs = req.instances.flatMap((instance) => Array.from({ length: req.samples }, (_, sample) => ({ instance, sample })));
   const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
-    const outDir = path.join(runDir, 'agent', instance.instance_id, String(sample));
+    const outDir = pathInside(runDir, 'agent', instance.instance_id, String(sample));
     const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, agentConfig, repoDirs: req.repoDirs, signal: req.signal };
     const result = await (req.choice.agent === 'command'
       ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { HarnessError } from '../errors.js';
+import { pathInside } from '../util/safe-path.js';
 import { repoSpecSchema, type EnvSpec, type RepoSpec } from './spec-schema.js';
 import { isValidRange, versionInRange } from './version-range.js';
 import { zodProblems } from './zod-problems.js';
@@ -68,7 +69,7 @@ export class SpecRegistry {
     const cached = this.cache.get(repo);
     if (cached) return cached;
     const name = specFileName(repo);
-    const file = this.dirs.map((d) => path.join(d, name)).find((f) => existsSync(f));
+    const file = this.dirs.map((d) => pathInside(d, name)).find((f) => existsSync(f));
     if (!file) {
       throw new HarnessError(
         'SPEC_NOT_FOUND',

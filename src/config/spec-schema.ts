@@ -1,10 +1,23 @@
 import { z } from 'zod';
+import { repoName } from '../instance/instance-schema.js';
 
 /**
  * A repo spec: how to build, install and test one repository, keyed by the instances'
  * `version`. One YAML file per repository under config/specs/ (or a user's spec dir).
  */
 const stringList = z.array(z.string()).default([]);
+
+/** Names are written unquoted into eval.sh (`export NAME=...`) and the Dockerfile (`ENV NAME=...`). */
+const envVariables = z
+  .record(z.string(), z.string())
+  .superRefine((env, ctx) => {
+    for (const name of Object.keys(env)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `${JSON.stringify(name.slice(0, 60))} is not a variable name (letters, digits, _)` });
+      }
+    }
+  })
+  .default({});
 
 export const envSpecSchema = z
   .object({
@@ -18,9 +31,12 @@ export const envSpecSchema = z
      */
     source: z.enum(['offline', 'registry']).optional(),
     /** Base image template: images/base/<base>.Dockerfile (or <base>.registry.Dockerfile). */
-    base: z.string().min(1),
+    base: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a template name: lower-case letters, digits, _ . - (it names a file and an image tag)'),
     /** The language version the base image provides; a registry template uses it as a tag. */
-    language_version: z.string().optional(),
+    language_version: z
+      .string()
+      .regex(/^[\w][\w.-]{0,63}$/, 'letters, digits, _ . - (it becomes part of an image tag)')
+      .optional(),
     /** Debian packages installed in the env image. */
     system_packages: stringList,
     /** Packages for the language's installer (pip, npm, go) in the env image; needs a registry. */
@@ -61,7 +77,7 @@ export const envSpecSchema = z
     /** Security rules (ids or CWEs) this repository turns off, on top of the config's. */
     security_disabled_rules: z.array(z.string()).optional(),
     /** Environment variables set in the images and at evaluation. */
-    env: z.record(z.string(), z.string()).default({}),
+    env: envVariables,
     timeouts: z
       .object({
         /** Seconds the tests may run before the container is killed. */
@@ -80,7 +96,7 @@ export const envSpecSchema = z
 export const repoSpecSchema = z
   .object({
     /** owner/name, as in the instances' `repo` field. */
-    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
+    repo: repoName,
     /** Where the repository's source is when no --repo-cache or config entry says otherwise. */
     source: z.string().optional(),
     specs: z.array(envSpecSchema).min(1),

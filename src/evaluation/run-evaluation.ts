@@ -18,6 +18,7 @@ import { scanForReport } from '../security/scan-patch.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../util/instance-log.js';
+import { isSafeName, pathInside } from '../util/safe-path.js';
 import { runPool } from '../util/pool.js';
 import { acquireRunLock, describeHolder } from '../util/run-lock.js';
 import { shutdownSignal } from '../util/shutdown.js';
@@ -50,8 +51,15 @@ export interface EvaluationOutcome {
   runDir: string;
 }
 
+/**
+ * The report folder of a model: SWE-bench's `/` -> `__` (so its folders read the same), and
+ * any name that is still not a safe path segment (`..`, spaces, very long) made one, with a
+ * hash of the whole name so two models never share a folder.
+ */
 export function modelDirName(model: string): string {
-  return model.replace(/[/\\:]/g, '__');
+  const name = model.replace(/[/\\:]/g, '__');
+  if (isSafeName(name)) return name;
+  return `${name.replace(/[^\w.-]/g, '_').slice(0, 100)}-${contentHash(model).slice(0, 12)}`;
 }
 
 export function patchHash(patch: string | null): string {
@@ -79,7 +87,7 @@ export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationO
 }
 
 async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
-  const runDir = path.resolve(req.config.run.root, req.runId);
+  const runDir = pathInside(req.config.run.root, req.runId);
   const specs = SpecRegistry.forConfig(req.config);
   const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
   // Grading containers of this run id made by a process that is gone (killed): those of a
@@ -107,7 +115,7 @@ interface OneContext extends EvaluationRequest {
 
 async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneContext): Promise<{ result: InstanceResult; reused: boolean }> {
   const id = instance.instance_id;
-  const outDir = path.join(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
+  const outDir = pathInside(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
   const reportPath = path.join(outDir, 'report.json');
   const log = new InstanceLog(path.join(outDir, 'harness.log'));
   const started = Date.now();
@@ -221,7 +229,8 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
       timings: {},
       finished_at: new Date().toISOString(),
     };
-    writeJsonAtomic(path.join(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
+    // An id that is not a safe name gets no folder (it could name any place): the run summary has it.
+    if (isSafeName(id)) writeJsonAtomic(pathInside(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
     return result;
   });
 }
@@ -236,7 +245,7 @@ function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Insta
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
     const mine = results.filter((r) => r.model_name_or_path === model);
     const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
-    writeJsonAtomic(path.join(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
+    writeJsonAtomic(pathInside(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });
 }

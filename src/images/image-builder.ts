@@ -12,6 +12,7 @@ import { HarnessError } from '../errors.js';
 import { checkoutAtCommit } from '../repo/checkout.js';
 import type { ImageRecipe, TestSpec } from '../spec/test-spec.js';
 import { KeyedLock } from '../util/keyed-lock.js';
+import { pathInside } from '../util/safe-path.js';
 
 export interface BuiltImages {
   base: string;
@@ -75,7 +76,7 @@ export class ImageBuilder {
   }
 
   private logPath(recipe: ImageRecipe): string {
-    return path.resolve(this.config.images.log_dir, recipe.kind, `${recipe.tag.replace(/[/:]/g, '_')}.log`);
+    return pathInside(this.config.images.log_dir, recipe.kind, `${recipe.tag.replace(/[/:]/g, '_')}.log`);
   }
 
   private async build(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<string> {
@@ -112,7 +113,7 @@ export class ImageBuilder {
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {
       if (await imageId(tag)) return;
-      const logPath = path.resolve(this.config.images.log_dir, 'os', `${tag.replace(/[/:]/g, '_')}.log`);
+      const logPath = pathInside(this.config.images.log_dir, 'os', `${tag.replace(/[^\w.-]/g, '_')}.log`);
       mkdirSync(path.dirname(logPath), { recursive: true });
       const script = path.join(PROJECT_ROOT, 'images/os/debootstrap.sh');
       const { debian_suite: suite, debian_mirror: mirror } = this.config.images;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../errors.js';
+import { isSafeName, pathInside, SAFE_NAME_MAX } from '../util/safe-path.js';
 import type { TransferListener } from '../util/transfer-progress.js';
 import { describeRef, type HubDatasetRef } from './dataset-name.js';
 import { HubClient, HubUnreachable, hubEndpointsFromEnv, type HubEndpoints, type ParquetFileEntry } from './hub-client.js';
@@ -40,7 +41,7 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
 export async function fetchHubSplit(ref: HubDatasetRef, opts: HubFetchOptions): Promise<CachedSplit> {
   const endpoints = opts.endpoints ?? hubEndpointsFromEnv();
   const client = new HubClient(endpoints);
-  const root = path.resolve(opts.cacheDir, ref.id.replace('/', '__'));
+  const root = pathInside(opts.cacheDir, safeName(ref.id.replace('/', '__')));
   const revision = ref.revision ?? 'main';
   const pinnedHit = FULL_SHA.test(revision) ? cachedSplit(root, revision, ref) : undefined;
   if (pinnedHit) return pinnedHit;
@@ -133,29 +134,31 @@ function chooseConfig(ref: HubDatasetRef, listing: ParquetFileEntry[]): string {
 }
 
 function splitDir(root: string, sha: string, config: string, split: string): string {
-  return path.join(root, sha, safeName(config), safeName(split));
+  return pathInside(root, sha, safeName(config), safeName(split));
 }
 
+/** A hub name (config, split, revision) as one folder name; the sha from the server is checked by pathInside. */
 function safeName(name: string): string {
-  return name.replace(/[^\w.-]/g, '_');
+  const cleaned = name.replace(/[^\w.-]/g, '_');
+  return isSafeName(cleaned) ? cleaned : `_${cleaned}`.slice(0, SAFE_NAME_MAX);
 }
 
 /** The cached split for a commit, if whole (its manifest is written last). */
 function cachedSplit(root: string, sha: string, ref: HubDatasetRef): CachedSplit | undefined {
-  const shaDir = path.join(root, sha);
+  const shaDir = pathInside(root, sha);
   if (!existsSync(shaDir)) return undefined;
   const configs = ref.config ? [safeName(ref.config)] : readdirSync(shaDir);
   for (const config of configs) {
-    const manifestFile = path.join(shaDir, config, safeName(ref.split), 'manifest.json');
+    const manifestFile = pathInside(shaDir, config, safeName(ref.split), 'manifest.json');
     if (!existsSync(manifestFile)) continue;
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-    return { ref, sha, config: manifest.config, files: manifest.files.map((f) => path.join(path.dirname(manifestFile), f)) };
+    return { ref, sha, config: manifest.config, files: manifest.files.map((f) => pathInside(path.dirname(manifestFile), f)) };
   }
   return undefined;
 }
 
 function refFile(root: string, revision: string): string {
-  return path.join(root, 'refs', safeName(revision));
+  return pathInside(root, 'refs', safeName(revision));
 }
 
 function readRef(root: string, revision: string): string | undefined {

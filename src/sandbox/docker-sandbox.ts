@@ -5,6 +5,7 @@ import { RunningContainer } from '../docker/container.js';
 import { removeImage } from '../docker/images.js';
 import { ShellChannel } from '../docker/shell-channel.js';
 import { HarnessError } from '../errors.js';
+import { safePathSegment } from '../util/safe-path.js';
 import { heredocDelimiter, shellQuote } from '../util/shell.js';
 import type { Sandbox, SandboxExecOptions, SandboxExecResult, SessionStatus, SnapshotInfo } from './sandbox.js';
 import type { SessionState, SessionStore } from './session-store.js';
@@ -21,6 +22,9 @@ export interface SandboxDefaults {
 export function sessionLabels(state: Pick<SessionState, 'runId' | 'instanceId' | 'sessionId'>, kind: string, store: SessionStore): Record<string, string> {
   return { [LABELS.kind]: kind, [LABELS.run]: state.runId, [LABELS.instance]: state.instanceId, [LABELS.session]: state.sessionId, [LABELS.sessionState]: store.file(state.sessionId) };
 }
+
+/** A snapshot's name goes into its image tag, which Docker caps at 128 characters. */
+const SNAPSHOT_NAME_MAX = 100;
 
 export function newSessionId(): string {
   return `s-${randomBytes(5).toString('hex')}`;
@@ -152,6 +156,8 @@ export class DockerSandbox implements Sandbox, Disposable {
   }
 
   async snapshot(name = `snap-${this.state.snapshots.length + 1}`): Promise<SnapshotInfo> {
+    // Part of an image tag (at most 128 characters with the session id) and printed back.
+    safePathSegment(name, 'snapshot name', SNAPSHOT_NAME_MAX);
     await this.assertAlive();
     const tag = `${this.sessionId}-${name}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
     await this.container.commit('swe-harness/snapshot', tag, { [LABELS.managed]: 'true', ...sessionLabels(this.state, 'snapshot', this.store) });
@@ -162,6 +168,7 @@ export class DockerSandbox implements Sandbox, Disposable {
   }
 
   async restore(name: string): Promise<void> {
+    safePathSegment(name, 'snapshot name', SNAPSHOT_NAME_MAX);
     const snapshot = this.state.snapshots.find((s) => s.name === name);
     if (!snapshot) throw new HarnessError('SANDBOX', `session ${this.sessionId} has no snapshot ${name} (has: ${this.state.snapshots.map((s) => s.name).join(', ') || 'none'})`);
     this.shell?.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { pathInside, safePathSegment } from '../util/safe-path.js';
 
 export const sessionStateSchema = z.object({
   sessionId: z.string(),
@@ -36,7 +37,7 @@ export class SessionStore {
 
   /** Where a session's state is: its containers and snapshots carry it as a label. */
   file(sessionId: string): string {
-    return path.join(this.dir, `${sessionId}.json`);
+    return pathInside(this.dir, `${safePathSegment(sessionId, 'session id')}.json`);
   }
 
   save(state: SessionState): void {

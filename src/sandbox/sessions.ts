@@ -5,6 +5,7 @@ import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { ownerId } from '../util/owner.js';
 import { TESTBED } from '../spec/eval-script.js';
+import { safePathSegment } from '../util/safe-path.js';
 import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
@@ -26,6 +27,7 @@ function defaults(config: HarnessConfig) {
  */
 export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
   const { config, instance } = opts;
+  safePathSegment(opts.runId, 'run id');
   const specs = SpecRegistry.forConfig(config);
   const spec = makeInstanceTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);

@@ -192,7 +192,8 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   const envImage = base ? envRecipe(env, base, file) : undefined;
   const instanceImage = envImage ? instanceRecipe(instance, env, envImage) : prebuiltInstanceRecipe(instance, prebuiltImage as string);
   const testFiles = testDirectives(instance.test_patch);
-  const testCommand = env.test_cmd.replaceAll('{tests}', formatDirectives(testFiles, env.test_directives).map(shellQuote).join(' '));
+  // A test file named like an option (-x.py) would be read as one by the runner.
+  const testCommand = env.test_cmd.replaceAll('{tests}', formatDirectives(testFiles, env.test_directives).map((f) => shellQuote(f.startsWith('-') ? `./${f}` : f)).join(' '));
   const guard = runnerGuard(env.base, env.log_parser, testFiles, env.protected_files);
   // The activation runs before the interpreter check, which must use the image's own Python.
   const evalEnv = prebuiltImage ? { ...env, eval_commands: [...PREBUILT_ACTIVATION, ...env.eval_commands] } : env;

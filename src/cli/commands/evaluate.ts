@@ -1,6 +1,7 @@
 import { assertDockerAvailable } from '../../docker/client.js';
 import { runEvaluation } from '../../evaluation/run-evaluation.js';
 import { HarnessError } from '../../errors.js';
+import { isSafeName } from '../../util/safe-path.js';
 import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';
 import { isEvaluationError } from '../../report/summary.js';
@@ -23,7 +24,7 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
   if (values['dry-run'] === true) return (await import('./plan.js')).planCommand(values);
   const runId = values['run-id'] as string | undefined;
   const predictionsSource = values.predictions as string | undefined;
-  if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
+  if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
   const reporter = new ProgressReporter();
   const selection = await loadSelection(values, reporter);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { loadHarnessConfig } from '../../config/harness-config.js';
 import { assertDockerAvailable } from '../../docker/client.js';
 import { HarnessError } from '../../errors.js';
+import { isSafeName } from '../../util/safe-path.js';
 import type { Instance } from '../../instance/instance-schema.js';
 import { loadDataset } from '../../instance/load-dataset.js';
 import { createMcpServer } from '../../mcp/mcp-server.js';
@@ -28,7 +29,7 @@ function parseFlags(values: Record<string, unknown>): McpFlags {
   const runId = (values['run-id'] as string | undefined) ?? 'mcp';
   if (!dataset) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file or a folder of them)');
   if (!instanceId) throw new HarnessError('USAGE', '--instance is required: the id of the task to serve');
-  if (!/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id takes letters, digits, _ . -');
+  if (!isSafeName(runId)) throw new HarnessError('USAGE', '--run-id takes letters, digits, _ . - (not . or ..; at most 200)');
   const rawPort = values.http as string | undefined;
   const port = Number(rawPort);
   if (rawPort !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {

@@ -4,6 +4,7 @@ import { runAgents } from '../../agent/run-agents.js';
 import { loadPriceTable } from '../../config/prices.js';
 import { assertDockerAvailable } from '../../docker/client.js';
 import { HarnessError } from '../../errors.js';
+import { isSafeName } from '../../util/safe-path.js';
 import type { ModelConfigInput } from '../../model/registry.js';
 import { gradingExitCode } from '../exit-code.js';
 import { loadSelection, printProblems } from '../load-selection.js';
@@ -32,7 +33,7 @@ function modelConfig(values: Record<string, unknown>, fromConfig: Record<string,
 
 export async function runCommand(values: Record<string, unknown>): Promise<number> {
   const runId = values['run-id'] as string | undefined;
-  if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
+  if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   const agent = parseAgentName((values.agent as string | undefined) ?? '');
   const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
