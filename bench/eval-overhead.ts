@@ -23,7 +23,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'bench-overhead-'));
 const config = loadHarnessConfig(undefined, { run: { root: path.join(work, 'runs'), concurrency: 1 } });
 const dataset = loadDataset(path.join(PROJECT_ROOT, 'instances/demo'));
 const gold = loadPredictions('gold', dataset.instances).byId;
-const specs = new SpecRegistry(config.spec_dirs);
+const specs = SpecRegistry.forConfig(config);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

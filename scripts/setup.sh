@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the demo and the tests need on a fresh machine: the npm packages, the build,
-# a Docker engine that answers, and the offline OS image the base images start from.
+# a Docker engine that answers, a registry on loopback, and the offline OS image the base images start from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,9 @@ fi
 log "building"
 npm run --silent build
 bash scripts/ensure-docker.sh
+# A registry on loopback: the prebuilt-image tests push and pull through it.
+bash scripts/ensure-registry.sh
+bash scripts/ensure-browser.sh
 os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
 if ! docker image inspect "$os_image" >/dev/null 2>&1; then
   log "making the offline OS image $os_image (debootstrap, about a minute)"

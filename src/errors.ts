@@ -1,3 +1,4 @@
+
 /**
  * One base error with a stable `code`, so reports and the CLI can classify failures without
  * matching on messages. A failing instance is recorded with its code and the batch goes on;
@@ -13,11 +14,13 @@ export interface ErrorContext {
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DATASET_INVALID'
+  | 'DATASET_NOT_FOUND'
   | 'PREDICTIONS_INVALID'
   | 'SPEC_INVALID'
   | 'SPEC_NOT_FOUND'
   | 'REPO_SOURCE'
   | 'IMAGE_BUILD'
+  | 'IMAGE_PULL'
   | 'DOCKER_UNAVAILABLE'
   | 'DOCKER'
   | 'INFRA'
@@ -29,13 +32,18 @@ export type ErrorCode =
   | 'TEST_LOG'
   | 'PARSER_UNKNOWN'
   | 'SANDBOX'
+  | 'PATCH_UNREADABLE'
+  | 'RUN_LOCKED'
   | 'SESSION_GONE'
   | 'TOOL_ARGS'
   | 'MODEL_AUTH'
   | 'MODEL_RATE_LIMIT'
   | 'MODEL_SERVER'
   | 'MODEL_FORMAT'
+  | 'MODEL_CONTEXT_LIMIT'
   | 'MODEL_ERROR'
+  | 'INTERRUPTED'
+  | 'UNSAFE_INPUT'
   | 'USAGE';
 
 export class HarnessError extends Error {
@@ -52,7 +60,7 @@ export class HarnessError extends Error {
   /** The message with its context, as a user should read it. */
   describe(): string {
     const where = [
-      this.context.instanceId && `instance ${this.context.instanceId}`,
+      this.context.instanceId && `instance ${displayText(this.context.instanceId)}`,
       this.context.file && `file ${this.context.file}`,
       this.context.field && `field ${this.context.field}`,
     ].filter(Boolean);
@@ -73,7 +81,8 @@ export interface InputProblem {
 
 export function formatProblem(p: InputProblem): string {
   const parts = [p.file + (p.location ? `:${p.location}` : '')];
-  if (p.instanceId) parts.push(`instance ${p.instanceId}`);
+  // The id may be the very value that was refused: printed so it cannot forge a line.
+  if (p.instanceId) parts.push(`instance ${displayText(p.instanceId)}`);
   if (p.field) parts.push(`field ${p.field}`);
   return `${parts.join(', ')}: ${p.message}`;
 }
@@ -96,4 +105,16 @@ export function errorCode(err: unknown): string {
 export function errorMessage(err: unknown): string {
   if (err instanceof HarnessError) return err.describe();
   return err instanceof Error ? err.message : String(err);
+}
+
+const DISPLAY_MAX = 120;
+
+/**
+ * A value as it may be printed to a terminal or a log line: as it is when it is plain text,
+ * JSON-quoted when it holds control characters (a newline could forge a line of output, an
+ * escape sequence could rewrite the screen), and cut short when it is very long.
+ */
+export function displayText(value: string, max = DISPLAY_MAX): string {
+  const short = value.length > max ? `${value.slice(0, max)}…(${value.length} chars)` : value;
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(short) ? JSON.stringify(short) : short;
 }

@@ -18,8 +18,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['docker'],
   // Leaves and near-leaves: pure data and pure functions.
   ['report', 'test-spec'],
-  ['grading', 'instance', 'config'],
-  ['model', 'patch', 'code-nav', 'repo'],
+  ['grading', 'security', 'config'],
+  ['instance', 'model', 'patch', 'code-nav', 'repo'],
   ['util'],
   ['errors', 'layers'],
 ];
@@ -44,6 +44,7 @@ export const LIBRARIES: Readonly<Record<string, readonly string[]>> = {
   'tree-sitter-python': ['code-nav'],
   'tree-sitter-typescript': ['code-nav'],
   diff: ['patch'],
+  hyparquet: ['instance'],
   yaml: ['config', 'instance'],
   bullmq: ['queue'],
   commander: ['cli'],

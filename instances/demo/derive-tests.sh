@@ -9,7 +9,7 @@
 # The instance YAMLs hold what this printed; rerun it after changing make-repos.sh.
 #
 # Needs: git, docker, the image swe-harness/os:bookworm (scripts/ set it up), Debian's mirror.
-# Usage: bash instances/demo/derive-tests.sh [task-name...]   (default: all four)
+# Usage: bash instances/demo/derive-tests.sh [task-name...]   (default: all five)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +25,7 @@ TASKS=(
   "ledger|demo__ledger-1|0c2a036dff574570a77e569a8738231965222397|8ca504ef61b7407a011a490f6ee3479ce6187a1a|tests/|python3|PYTHONDONTWRITEBYTECODE=1|python3 -m unittest -v {tests}|unittest"
   "semver-lite|demo__semver-lite-1|ef928aa6736d2c38e6d8abdb9fb4b1ace167228a|8859c403362b07830ff853a532700f6e466af480|test/|nodejs||node --test {tests}|node-tap"
   "ratelimit|demo__ratelimit-1|b93739770bbb08f874e453a319b0807c56c39f75|01ed2a587475467208c22f7bd0ee588613128457|*_test.go|golang-go|GOCACHE=/tmp/gocache CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod|go test -v ./...|gotest"
+  "durations|demo__durations-1|66323591c389b96a43c2a2dbcbe46ff28e7e8dcd|8a39beb463cd3e7bb9d44b2cc3ecd24aa9640660|tests/|cargo|CARGO_HOME=/tmp/cargo CARGO_NET_OFFLINE=true RUST_BACKTRACE=0 CARGO_TERM_COLOR=never|cargo test --offline --no-fail-fast|cargo"
 )
 
 # statuses <parser> <log>: "<status> <test name>" lines, status PASS or FAIL.
@@ -34,6 +35,8 @@ statuses() {
       sed -nE 's/^(PASSED|XFAIL) ([^ ]+).*/PASS \2/p; s/^(FAILED|ERROR|XPASS) ([^ ]+).*/FAIL \2/p' "$2" ;;
     unittest) # "test_a (tests.test_x.Cls.test_a) ... ok"
       sed -nE 's/^(test[^ ]* \([^)]*\)) \.\.\. (ok|expected failure)$/PASS \1/p; s/^(test[^ ]* \([^)]*\)) \.\.\. (FAIL|ERROR|unexpected success)$/FAIL \1/p' "$2" ;;
+    cargo) # "test compound ... ok", "test tests::x - should panic ... FAILED"
+      sed -nE 's/^test (.+) \.\.\. ok$/PASS \1/p; s/^test (.+) \.\.\. FAILED$/FAIL \1/p' "$2" | sed -E 's/ - should panic$//' ;;
     gotest) # "--- PASS: TestA (0.00s)", "    --- FAIL: TestA/sub (0.00s)"
       sed -nE 's/^ *--- PASS: ([^ ]+) .*/PASS \1/p; s/^ *--- FAIL: ([^ ]+) .*/FAIL \1/p' "$2" ;;
     node-tap) # nested "# Subtest:" blocks, 4 spaces a level; leaves are named "suite > test",

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { PriceTable } from '../model/pricing.js';
 import { createModelProvider, type ModelConfigInput } from '../model/registry.js';
 import type { ModelProvider } from '../model/types.js';
+import { pathInside } from '../util/safe-path.js';
 import { runCommandEpisode } from './command-agent.js';
 import { runEpisode, type EpisodeInput, type EpisodeResult } from './episode.js';
 import { emptyPolicy, goldPolicy, replayPolicy } from './model-free-agents.js';
@@ -69,7 +69,7 @@ function modelFree(name: string, policy: (choice: AgentChoice, instance: Instanc
 
 function replayMaker(choice: AgentChoice, instance: Instance, sample: number) {
   if (!choice.replayFrom) throw new HarnessError('USAGE', 'the replay agent needs --replay-from DIR (an earlier run\'s agent folder)');
-  const file = path.join(choice.replayFrom, instance.instance_id, String(sample), 'trajectory.jsonl');
+  const file = pathInside(choice.replayFrom, instance.instance_id, String(sample), 'trajectory.jsonl');
   const recorded = readTrajectory(file);
   if (recorded.steps.length === 0) throw new HarnessError('USAGE', `no recorded steps to replay in ${file}`, { instanceId: instance.instance_id, file });
   return (played: number) => replayPolicy(recorded, played);

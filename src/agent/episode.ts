@@ -8,9 +8,11 @@ import { sandboxProvider } from '../sandbox/registry.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { runTool, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import type { LoadedAgentConfig } from '../config/agent-config.js';
+import { contextPolicy, loadAgent } from './agent-config.js';
 import { runAgentLoop, type AgentLimits, type ExitStatus, type Spent } from './loop.js';
-import { initialMessages } from './prompts.js';
-import { messagesAfter, readTrajectory, TrajectoryWriter, type Trajectory } from './trajectory.js';
+import { initialMessagesFor } from './prompts.js';
+import { elidedAfter, messagesAfter, readTrajectory, TrajectoryWriter, type Trajectory } from './trajectory.js';
 
 /** What one episode (an instance, one sample) left behind. */
 export interface EpisodeResult {
@@ -18,16 +20,32 @@ export interface EpisodeResult {
   sample: number;
   agent: string;
   model: string;
-  exit_status: ExitStatus | 'agent_error';
+  /** 'error': the episode could not run (no image, no session, no policy): see `error`. */
+  exit_status: ExitStatus | 'agent_error' | 'error';
   message?: string;
-  patch: string;
+  /** The session's diff against base_commit; null when it is unknown (see `error`). */
+  patch: string | null;
+  /**
+   * Set when the episode ended by a failure (its code: IMAGE_BUILD, MODEL_AUTH, SESSION_GONE,
+   * PATCH_UNREADABLE, ...) rather than by the agent or a limit. Its patch is no answer, so
+   * grading records this error instead of a verdict.
+   */
+  error?: EpisodeError;
   steps: number;
   cost_usd: number;
   tokens: number;
   wall_s: number;
   session_id?: string;
   sampling: Record<string, unknown>;
+  /** The agent config that made the patch (for the command agent: the run's, which it does not read). */
+  agent_config_name?: string;
+  agent_config_hash?: string;
   finished_at: string;
+}
+
+export interface EpisodeError {
+  code: string;
+  message: string;
 }
 
 export interface EpisodeInput {
@@ -41,6 +59,8 @@ export interface EpisodeInput {
   makeModel: (playedSteps: number) => ModelProvider;
   tools: ToolDefinition[];
   limits: AgentLimits;
+  /** The prompts, tools and context policy (the tools above are its tools). */
+  agentConfig?: LoadedAgentConfig;
   repoDirs?: string[];
   signal: AbortSignal;
 }
@@ -58,6 +78,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const trajectoryFile = path.join(input.outDir, 'trajectory.jsonl');
   const recorded = readTrajectory(trajectoryFile);
   const writer = new TrajectoryWriter(trajectoryFile);
+  const model = input.makeModel(recorded.steps.length);
+  const agent = input.agentConfig ?? loadAgent();
+  // Only a model reads the history; a config it cannot follow fails before a sandbox starts.
+  const context = input.agentName === 'model' ? contextPolicy(agent, model) : { keepLast: agent.config.context.keep_last };
   const sandbox = await sessionFor(input, recorded);
   const toolContext: ToolContext = {
     sandbox,
@@ -65,7 +89,6 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     signal: input.signal,
     outputCapBytes: input.config.agent.output_cap_bytes,
   };
-  const model = input.makeModel(recorded.steps.length);
   if (!recorded.header) {
     writer.write({
       type: 'header',
@@ -74,15 +97,30 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
       model: model.model,
       sampling: { ...model.sampling },
       limits: { ...input.limits },
-      messages: initialMessages(input.instance.problem_statement, sandbox.workdir),
+      messages: await initialMessagesFor(agent.config, input.instance, sandbox),
+      agent_config: agent.config,
+      agent_config_name: agent.name,
+      agent_config_hash: agent.hash,
       started_at: new Date().toISOString(),
     });
   }
   const messages = messagesAfter(readTrajectory(trajectoryFile));
-  const outcome = await runAgentLoop({ model, tools: input.tools, toolContext, messages, limits: input.limits, trajectory: writer, spent: spentSoFar(recorded) });
-  const patch = await sandbox.diff().catch(() => '');
-  writer.write({ type: 'end', exit_status: outcome.exitStatus, message: outcome.message, at: new Date().toISOString() });
-  const result = episodeResult(input, model, outcome.exitStatus, outcome.message, patch, outcome.spent, sandbox.sessionId);
+  const outcome = await runAgentLoop({
+    model,
+    tools: input.tools,
+    toolContext,
+    messages,
+    limits: input.limits,
+    trajectory: writer,
+    spent: spentSoFar(recorded),
+    context,
+    elided: elidedAfter(recorded),
+    noToolCallNotice: agent.config.no_tool_call_template,
+  });
+  const { patch, error: patchError } = await readPatch(sandbox);
+  const error = outcome.errorCode ? { code: outcome.errorCode, message: outcome.message ?? outcome.exitStatus } : patchError;
+  writer.write({ type: 'end', exit_status: outcome.exitStatus, message: outcome.message ?? patchError?.message, at: new Date().toISOString() });
+  const result = episodeResult(input, model, outcome.exitStatus, outcome.message, patch, outcome.spent, sandbox.sessionId, error);
   if (outcome.exitStatus !== 'cancelled') {
     writeJsonAtomic(resultFile(input.outDir), result);
     await sandbox.destroy().catch(() => undefined);
@@ -105,10 +143,23 @@ function spentSoFar(t: Trajectory): Spent {
   };
 }
 
+/**
+ * The patch the episode leaves: the session's diff. A diff that cannot be read (the agent
+ * removed or broke .git, the session is gone) is an unknown patch, never an empty one.
+ */
+export async function readPatch(sandbox: Pick<Sandbox, 'diff'>): Promise<{ patch: string | null; error?: EpisodeError }> {
+  try {
+    return { patch: await sandbox.diff() };
+  } catch (err) {
+    // A session that is gone fails here too: its patch is as unknown.
+    return { patch: null, error: { code: 'PATCH_UNREADABLE', message: `the session's patch cannot be read: ${errorMessage(err)}` } };
+  }
+}
+
 /** Who played the episode, as its result records it. */
 export type Player = Pick<ModelProvider, 'model' | 'sampling'>;
 
-export function episodeResult(input: Pick<EpisodeInput, 'instance' | 'sample' | 'agentName'>, model: Player, status: EpisodeResult['exit_status'], message: string | undefined, patch: string, spent: Spent, sessionId?: string): EpisodeResult {
+export function episodeResult(input: Pick<EpisodeInput, 'instance' | 'sample' | 'agentName' | 'agentConfig'>, model: Player, status: EpisodeResult['exit_status'], message: string | undefined, patch: string | null, spent: Spent, sessionId?: string, error?: EpisodeError): EpisodeResult {
   return {
     instance_id: input.instance.instance_id,
     sample: input.sample,
@@ -122,7 +173,10 @@ export function episodeResult(input: Pick<EpisodeInput, 'instance' | 'sample' | 
     tokens: spent.tokens,
     wall_s: spent.wallMs / 1000,
     session_id: sessionId,
+    ...(error ? { error } : {}),
     sampling: { ...model.sampling },
+    agent_config_name: input.agentConfig?.name,
+    agent_config_hash: input.agentConfig?.hash,
     finished_at: new Date().toISOString(),
   };
 }

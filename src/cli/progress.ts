@@ -1,11 +1,17 @@
 import type { InstanceResult } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { isEvaluationError } from '../report/summary.js';
+import type { TransferProgress } from '../util/transfer-progress.js';
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function formatBytes(n: number | undefined): string {
+  if (n === undefined) return '?';
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
 }
 
 function verdictWord(r: InstanceResult): string {
@@ -25,6 +31,7 @@ export class ProgressReporter implements Reporter {
   private started = Date.now();
   private readonly running = new Map<string, string>();
   private readonly tty = process.stderr.isTTY === true;
+  private lastTransferDraw = 0;
 
   onRunStart(info: { runId: string; total: number }): void {
     this.total = info.total;
@@ -33,7 +40,7 @@ export class ProgressReporter implements Reporter {
     this.draw();
   }
 
-  onInstanceStart(id: string, phase: 'image' | 'grading'): void {
+  onInstanceStart(id: string, phase: 'image' | 'pull' | 'grading'): void {
     this.running.set(id, phase);
     this.draw();
   }
@@ -47,6 +54,25 @@ export class ProgressReporter implements Reporter {
     const line = `${result.instance_id}: ${verdictWord(result)}${info.reused ? ' (reused)' : ''}${why}`;
     if (this.tty) process.stderr.write(`\r\x1b[K${line}\n`);
     else process.stderr.write(`[${this.done}/${this.total}] ${line}\n`);
+    this.draw();
+  }
+
+  onNotice(message: string): void {
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}note: ${message}\n`);
+  }
+
+  /** Downloads: a line when one starts, retries or ends; the byte count live on a terminal. */
+  onTransfer(p: TransferProgress): void {
+    if (p.phase === 'progress') {
+      const now = Date.now();
+      if (!this.tty || now - this.lastTransferDraw < 200) return;
+      this.lastTransferDraw = now;
+      process.stderr.write(`\r\x1b[K${p.kind} ${p.name}: ${formatBytes(p.doneBytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`);
+      return;
+    }
+    const words = { start: 'downloading', retry: 'retrying', done: 'downloaded', failed: 'failed' } as const;
+    const size = p.phase === 'start' && p.totalBytes ? ` (${formatBytes(p.totalBytes)})` : '';
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}${p.kind} ${p.name}: ${words[p.phase]}${size}${p.detail ? `: ${p.detail}` : ''}\n`);
     this.draw();
   }
 

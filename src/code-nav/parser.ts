@@ -58,12 +58,12 @@ async function loadGrammar(language: Language): Promise<Grammar> {
  * One parser is shared: setLanguage and parse run without an await between them, so
  * concurrent callers cannot interleave.
  */
-export async function withTree<T>(source: string, language: Language, use: (tree: Tree) => T): Promise<T> {
+export async function withTree<T>(source: string, language: Language, use: (tree: Tree, grammar: Grammar) => T): Promise<T> {
   const [parser, lang] = await Promise.all([sharedParser(), grammar(language)]);
   const tree = parser.setLanguage(lang).parse(source);
   if (!tree) throw new Error(`tree-sitter returned no tree for ${language} source`);
   try {
-    return use(tree);
+    return use(tree, lang);
   } finally {
     tree.delete();
   }

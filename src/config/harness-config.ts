@@ -9,6 +9,17 @@ import { zodProblems } from '../util/zod-problems.js';
 /** The project's own folder, where config/, images/ and instances/ ship. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..').replace(/\/dist$/, '');
 
+/** When an episode ends; an agent config may override any of them. */
+export const agentLimitsSchema = z
+  .object({
+    max_steps: z.number().int().positive(),
+    max_cost_usd: z.number().positive(),
+    max_tokens: z.number().int().positive(),
+    max_wall_seconds: z.number().positive(),
+    max_format_errors: z.number().int().positive(),
+  })
+  .strict();
+
 export const harnessConfigSchema = z
   .object({
     images: z
@@ -18,10 +29,26 @@ export const harnessConfigSchema = z
         debian_suite: z.string().min(1),
         debian_mirror: z.string().min(1),
         log_dir: z.string().min(1),
+        prebuilt: z
+          .object({
+            /** null: build every image here; a namespace: use published instance images. */
+            namespace: z.string().min(1).nullable(),
+            /** '' for Docker Hub, or a registry host (a mirror, ghcr.io, 127.0.0.1:5000). */
+            registry: z.string(),
+            /** The image name; {arch} and {id} are replaced (SWE-bench's own naming by default). */
+            name: z.string().regex(/\{id\}/, 'must contain {id}'),
+            tag: z.string().min(1),
+            arch: z.enum(['x86_64', 'arm64']),
+            pull_timeout: z.number().positive(),
+            pull_attempts: z.number().int().positive(),
+          })
+          .strict(),
       })
       .strict(),
     spec_dirs: z.array(z.string()).min(1),
     repo_cache: z.string().min(1),
+    /** Hugging Face datasets downloaded, per dataset, commit, config and split. */
+    dataset_cache: z.string().min(1),
     repos: z.record(z.string(), z.string()),
     run: z.object({ root: z.string().min(1), concurrency: z.number().int().positive() }).strict(),
     state_dir: z.string().min(1),
@@ -31,17 +58,11 @@ export const harnessConfigSchema = z
         command_timeout: z.number().positive(),
         output_cap_bytes: z.number().int().positive(),
         bash: z.boolean(),
-        limits: z
-          .object({
-            max_steps: z.number().int().positive(),
-            max_cost_usd: z.number().positive(),
-            max_tokens: z.number().int().positive(),
-            max_wall_seconds: z.number().positive(),
-            max_format_errors: z.number().int().positive(),
-          })
-          .strict(),
+        limits: agentLimitsSchema,
       })
       .strict(),
+    /** The security scan of patches at grading time; rules off by id (py-eval) or CWE (CWE-798). */
+    security: z.object({ enabled: z.boolean(), disabled_rules: z.array(z.string()) }).strict(),
     /** Validated by the model registry's own schema when a model agent runs. */
     model: z.record(z.string(), z.unknown()).optional(),
     sandbox: z
@@ -126,6 +147,7 @@ export function saveHarnessConfig(config: HarnessConfig, file: string): void {
     images: { ...config.images, log_dir: path.resolve(config.images.log_dir) },
     spec_dirs: config.spec_dirs.map((d) => path.resolve(d)),
     repo_cache: path.resolve(config.repo_cache),
+    dataset_cache: path.resolve(config.dataset_cache),
     run: { ...config.run, root: path.resolve(config.run.root) },
     state_dir: path.resolve(config.state_dir),
   };

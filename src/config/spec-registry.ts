@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { HarnessError } from '../errors.js';
+import { pathInside } from '../util/safe-path.js';
 import { repoSpecSchema, type EnvSpec, type RepoSpec } from './spec-schema.js';
 import { isValidRange, versionInRange } from './version-range.js';
 import { zodProblems } from '../util/zod-problems.js';
@@ -17,34 +18,58 @@ export interface ResolvedSpec {
   file: string;
 }
 
-/** Repo specs read from YAML on first use, from several folders (first match wins). */
+export type ImageSource = NonNullable<EnvSpec['source']>;
+
+function covers(entry: EnvSpec, version: string): boolean {
+  return entry.versions.includes(version) || (entry.version_range !== undefined && versionInRange(version, entry.version_range));
+}
+
+/**
+ * Repo specs read from YAML on first use, from several folders (first match wins). Given an
+ * image source, an entry marked for the other source is passed over, so one file can hold a
+ * version's offline and registry variants side by side.
+ */
 export class SpecRegistry {
   private readonly cache = new Map<string, { spec: RepoSpec; file: string }>();
 
-  constructor(private readonly dirs: string[]) {}
+  constructor(
+    private readonly dirs: string[],
+    private readonly source?: ImageSource,
+  ) {}
+
+  /** The registry for a harness config: its spec folders and its image source. */
+  static forConfig(config: { spec_dirs: string[]; images: { source: ImageSource } }): SpecRegistry {
+    return new SpecRegistry(config.spec_dirs, config.images.source);
+  }
 
   /** The spec entry for one instance's repo and version, or an error naming the file to write. */
   resolve(repo: string, version: string, instanceId?: string): ResolvedSpec {
     const { spec, file } = this.load(repo, instanceId);
-    const env = spec.specs.find(
-      (s) => s.versions.includes(version) || (s.version_range !== undefined && versionInRange(version, s.version_range)),
-    );
-    if (!env) {
-      const known = spec.specs.flatMap((s) => [...s.versions, ...(s.version_range ? [s.version_range] : [])]);
+    const forVersion = spec.specs.filter((s) => covers(s, version));
+    const env = forVersion.find((s) => this.source === undefined || s.source === undefined || s.source === this.source);
+    if (env) return { repo: spec, env, file };
+    if (forVersion.length > 0) {
+      const other = forVersion[0]?.source ?? '';
       throw new HarnessError(
         'SPEC_NOT_FOUND',
-        `no entry for version ${JSON.stringify(version)} (the spec covers ${known.join(', ')}); add one to its specs list`,
-        { instanceId, file, field: 'version' },
+        `version ${JSON.stringify(version)} has only ${other} entries, and images.source is ${this.source}; ` +
+          `set images.source: ${other} in the config, or add an entry with source: ${this.source}`,
+        { instanceId, file, field: 'source' },
       );
     }
-    return { repo: spec, env, file };
+    const known = spec.specs.flatMap((s) => [...s.versions, ...(s.version_range ? [s.version_range] : [])]);
+    throw new HarnessError(
+      'SPEC_NOT_FOUND',
+      `no entry for version ${JSON.stringify(version)} (the spec covers ${[...new Set(known)].join(', ')}); add one to its specs list`,
+      { instanceId, file, field: 'version' },
+    );
   }
 
   private load(repo: string, instanceId?: string): { spec: RepoSpec; file: string } {
     const cached = this.cache.get(repo);
     if (cached) return cached;
     const name = specFileName(repo);
-    const file = this.dirs.map((d) => path.join(d, name)).find((f) => existsSync(f));
+    const file = this.dirs.map((d) => pathInside(d, name)).find((f) => existsSync(f));
     if (!file) {
       throw new HarnessError(
         'SPEC_NOT_FOUND',

@@ -24,17 +24,21 @@ export async function buildImage(req: BuildRequest, docker: Docker, marks: Recor
       { context: req.contextDir, src: req.entries },
       { t: req.tag, labels: { ...marks, ...req.labels }, buildargs: req.buildArgs, rm: true, forcerm: true, abortSignal: abort.signal },
     );
+    let lastOutput = '';
     const events = await new Promise<BuildEvent[]>((resolve, reject) => {
       docker.modem.followProgress(
         stream,
         (err: Error | null, out: BuildEvent[]) => (err ? reject(err) : resolve(out)),
-        (event: BuildEvent) => log.write(event.stream ?? (event.status ? `${event.status}\n` : '')),
+        (event: BuildEvent) => {
+          if (event.stream?.trim() && !DOCKER_CHATTER.test(event.stream.trim())) lastOutput = lastLine(event.stream);
+          log.write(event.stream ?? (event.status ? `${event.status}\n` : ''));
+        },
       );
     });
     const failure = events.find((e) => e.error);
     if (failure) {
       log.write(`\nERROR: ${failure.error}\n`);
-      throw new HarnessError('IMAGE_BUILD', `building ${req.tag} failed: ${lastLine(failure.error)}`, context);
+      throw new HarnessError('IMAGE_BUILD', `building ${req.tag} failed: ${buildFailure(failure.error, lastOutput)}`, context);
     }
     const image = await docker.getImage(req.tag).inspect();
     return image.Id;
@@ -47,6 +51,19 @@ export async function buildImage(req: BuildRequest, docker: Docker, marks: Recor
     clearTimeout(timer);
     await new Promise((resolve) => log.end(resolve));
   }
+}
+
+/** The engine's own lines in a build stream, as opposed to what a step printed. */
+const DOCKER_CHATTER = /^(Step \d+\/\d+ :|---> |Removing intermediate container|Successfully )/;
+
+/**
+ * Why a build failed, in a line: a failed RUN step's own last words (a REFUSED line, a pip
+ * error) and its exit code, not the engine's echo of the whole command.
+ */
+function buildFailure(error: string | undefined, lastOutput: string): string {
+  const exit = /returned a non-zero code: (\d+)/.exec(error ?? '');
+  if (exit && lastOutput) return `a step exited ${exit[1]}: ${lastOutput}`;
+  return lastLine(error);
 }
 
 function lastLine(text: string | undefined): string {

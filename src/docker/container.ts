@@ -1,9 +1,11 @@
 import type Docker from 'dockerode';
 import { buffer } from 'node:stream/consumers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
 import type { Container, ContainerLimits, ContainerOptions, ExecOptions, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
 import { OutputCollector } from '../util/head-tail.js';
+import { createOwned, disown } from './owned-containers.js';
 import { DockerShellChannel } from './shell-channel.js';
 
 function hardening(limits: ContainerLimits): Record<string, unknown> {
@@ -28,24 +30,35 @@ function streamEnded(stream: NodeJS.ReadableStream & { destroy(): void }, timedO
 /**
  * The exec's stream stays open while any process holds its stdout, such as a daemon a test
  * left behind; the command itself has ended when the exec stops running. Then the output
- * still in flight gets a moment to arrive before the stream is cut.
+ * still in flight gets a moment to arrive before the stream is cut. An exec the engine no
+ * longer knows (404: its container was killed and removed) is not running either. The watch
+ * ends with the exec call (`stop`): a watch that outlived it polled the engine every 500 ms
+ * forever once the container was gone, and kept the CLI from exiting (issue 18).
  */
-async function processExited(exec: Docker.Exec, stream: { destroy(): void; readableEnded?: boolean }): Promise<void> {
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    await sleep(delay);
+async function processExited(exec: Docker.Exec, stream: { destroy(): void; readableEnded?: boolean }, stop: AbortSignal): Promise<void> {
+  for (let delay = 50; !stop.aborted; delay = Math.min(delay * 2, 500)) {
+    if (!(await pause(delay, stop))) return;
     if (stream.readableEnded) return;
-    const info = await exec.inspect().catch(() => undefined);
+    const info = await exec.inspect().catch((cause: { statusCode?: number }) => (cause.statusCode === 404 ? { Running: false } : undefined));
     if (info && !info.Running) {
-      await sleep(200);
-      stream.destroy();
+      if (await pause(200, stop)) stream.destroy();
       return;
     }
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; false when `stop` ended the wait first. */
+async function pause(ms: number, stop: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal: stop });
+    return true;
+  } catch {
+    return false;
+  }
 }
+
+/** Labels for what the runtime makes: fixed ones, and who made it (asked at each creation). */
+export type Marks = () => Record<string, string>;
 
 /**
  * A Docker container that is removed when disposed (`await using`), whatever happened.
@@ -55,30 +68,33 @@ export class RunningContainer implements Container {
   private constructor(
     readonly container: Docker.Container,
     readonly docker: Docker,
+    private readonly marks: Marks,
   ) {}
 
-  /** `marks`: labels on everything the harness makes (see runtime/labels.ts). */
-  static async start(opts: ContainerOptions, docker: Docker, marks: Record<string, string>): Promise<RunningContainer> {
-    const container = await docker.createContainer({
-      Image: opts.image,
-      name: opts.name,
-      Cmd: ['sleep', 'infinity'],
-      Entrypoint: [],
-      Labels: { ...marks, ...opts.labels },
-      User: opts.limits.user || undefined,
-      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      NetworkDisabled: !opts.limits.network,
-      HostConfig: {
-        NetworkMode: opts.limits.network ? 'bridge' : 'none',
-        Memory: opts.limits.memoryMb * 1024 * 1024,
-        MemorySwap: opts.limits.memoryMb * 1024 * 1024,
-        NanoCpus: Math.round(opts.limits.cpus * 1e9),
-        PidsLimit: opts.limits.pids,
-        Init: true,
-        ...hardening(opts.limits),
-      },
-    });
-    const running = new RunningContainer(container, docker);
+  /** `marks`: labels on every container the harness makes (see runtime/labels.ts). */
+  static async start(opts: ContainerOptions, docker: Docker, marks: Marks): Promise<RunningContainer> {
+    const container = await createOwned(() =>
+      docker.createContainer({
+        Image: opts.image,
+        name: opts.name,
+        Cmd: ['sleep', 'infinity'],
+        Entrypoint: [],
+        Labels: { ...marks(), ...opts.labels },
+        User: opts.limits.user || undefined,
+        Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        NetworkDisabled: !opts.limits.network,
+        HostConfig: {
+          NetworkMode: opts.limits.network ? 'bridge' : 'none',
+          Memory: opts.limits.memoryMb * 1024 * 1024,
+          MemorySwap: opts.limits.memoryMb * 1024 * 1024,
+          NanoCpus: Math.round(opts.limits.cpus * 1e9),
+          PidsLimit: opts.limits.pids,
+          Init: true,
+          ...hardening(opts.limits),
+        },
+      }),
+    );
+    const running = new RunningContainer(container, docker, marks);
     try {
       await container.start();
     } catch (cause) {
@@ -89,8 +105,8 @@ export class RunningContainer implements Container {
   }
 
   /** A container made earlier (by this process or one before it), by id. */
-  static attach(id: string, docker: Docker): RunningContainer {
-    return new RunningContainer(docker.getContainer(id), docker);
+  static attach(id: string, docker: Docker, marks: Marks): RunningContainer {
+    return new RunningContainer(docker.getContainer(id), docker, marks);
   }
 
   get id(): string {
@@ -119,7 +135,7 @@ export class RunningContainer implements Container {
 
   /** Saves the container's filesystem as an image (processes are not saved); returns its id. */
   async commit(repo: string, tag: string, labels: Record<string, string>): Promise<string> {
-    const changes = Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
+    const changes = Object.entries({ ...this.marks(), ...labels }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
     const result = (await this.container.commit({ repo, tag, pause: true, changes })) as { Id: string };
     return result.Id;
   }
@@ -168,20 +184,27 @@ export class RunningContainer implements Container {
       this.container.kill().catch(() => undefined);
       stream.destroy();
     }, opts.timeoutMs);
+    // This call owns the stream, the timer and the watch: all end when it returns, however.
+    const done = new AbortController();
+    let exitCode: number | null = null;
     try {
-      await Promise.race([streamEnded(stream, () => timedOut), processExited(exec, stream)]);
+      await Promise.race([streamEnded(stream, () => timedOut), processExited(exec, stream, done.signal)]);
+      if (!timedOut) exitCode = (await exec.inspect()).ExitCode ?? null;
     } finally {
       clearTimeout(timer);
+      done.abort();
+      stream.destroy();
     }
-    const exitCode = timedOut ? null : ((await exec.inspect()).ExitCode ?? null);
     return { exitCode, output: collector.text(), timedOut, truncated: collector.truncated, durationMs: Date.now() - started };
   }
 
   async remove(): Promise<void> {
     try {
       await this.container.remove({ force: true, v: true });
+      disown(this.id);
     } catch (cause) {
       const status = (cause as { statusCode?: number }).statusCode;
+      if (status === 404) disown(this.id);
       if (status !== 404 && status !== 409) {
         throw new HarnessError('DOCKER', `cannot remove container ${this.id}: ${(cause as Error).message}`, {}, { cause });
       }

@@ -1,12 +1,30 @@
 import type Docker from 'dockerode';
 import { HarnessError } from '../errors.js';
-import type { BuildRequest, Container, ContainerInfo, ContainerOptions, ContainerRuntime, ImageInfo } from '../runtime/container-runtime.js';
+import type { BuildRequest, Container, ContainerInfo, ContainerOptions, ContainerRuntime, ImageInfo, PullRequest } from '../runtime/container-runtime.js';
 import { buildImage } from './build-image.js';
 import { dockerClient } from './client.js';
-import { RunningContainer } from './container.js';
+import { RunningContainer, type Marks } from './container.js';
+import { removeOwnedContainers } from './owned-containers.js';
+import { pullImage } from './pull-image.js';
+
+/** What the runtime labels: built images with `images`, containers and snapshots with `containers`. */
+export interface DockerMarks {
+  images: Record<string, string>;
+  containers: Marks;
+}
 
 function labelFilter(labels: Record<string, string>): string {
   return JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+}
+
+function imageInfo(img: Docker.ImageInfo): ImageInfo {
+  return {
+    id: img.Id,
+    tags: (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    labels: img.Labels ?? {},
+    sizeBytes: img.Size,
+    created: new Date(img.Created * 1000),
+  };
 }
 
 function notFound(cause: unknown): boolean {
@@ -20,9 +38,8 @@ function notFound(cause: unknown): boolean {
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
 
-  /** `marks`: labels put on every container and image made (the harness's own mark). */
   constructor(
-    private readonly marks: Record<string, string> = {},
+    private readonly marks: DockerMarks = { images: {}, containers: () => ({}) },
     private readonly docker: Docker = dockerClient(),
   ) {}
 
@@ -50,11 +67,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   start(opts: ContainerOptions): Promise<Container> {
-    return RunningContainer.start(opts, this.docker, this.marks);
+    return RunningContainer.start(opts, this.docker, this.marks.containers);
   }
 
   attach(id: string): Container {
-    return RunningContainer.attach(id, this.docker);
+    return RunningContainer.attach(id, this.docker, this.marks.containers);
   }
 
   async listContainers(labels: Record<string, string>): Promise<ContainerInfo[]> {
@@ -63,11 +80,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
-    await RunningContainer.attach(id, this.docker).remove();
+    await this.attach(id).remove();
   }
 
   buildImage(req: BuildRequest): Promise<string> {
-    return buildImage(req, this.docker, this.marks);
+    return buildImage(req, this.docker, this.marks.images);
   }
 
   async imageId(tag: string): Promise<string | undefined> {
@@ -80,14 +97,23 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listImages(labels: Record<string, string>): Promise<ImageInfo[]> {
-    const images = await this.docker.listImages({ filters: labelFilter(labels) });
-    return images.map((img) => ({
-      id: img.Id,
-      tags: (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
-      labels: img.Labels ?? {},
-      sizeBytes: img.Size,
-      created: new Date(img.Created * 1000),
-    }));
+    return (await this.docker.listImages({ filters: labelFilter(labels) })).map(imageInfo);
+  }
+
+  async listImagesByReference(pattern: string): Promise<ImageInfo[]> {
+    return (await this.docker.listImages({ filters: JSON.stringify({ reference: [pattern] }) })).map(imageInfo);
+  }
+
+  async imageLabels(idOrTag: string): Promise<Record<string, string>> {
+    return (await this.docker.getImage(idOrTag).inspect()).Config?.Labels ?? {};
+  }
+
+  pullImage(req: PullRequest): Promise<string> {
+    return pullImage(req, this.docker);
+  }
+
+  removeOwnedContainers(): Promise<number> {
+    return removeOwnedContainers();
   }
 
   async removeImage(idOrTag: string): Promise<void> {

@@ -55,6 +55,6 @@ export function logDoubt(parser: LogParser, log: string, statuses: TestStatusMap
   const disagreement = exitCodeDisagreement(exitCode, statuses);
   if (disagreement) return { code: 'TEST_LOG', message: disagreement };
   const graded = new Set([...tests.failToPass, ...tests.passToPass]);
-  const incomplete = parser.checkCompletion?.(log, new Map([...statuses].filter(([name]) => graded.has(name))));
+  const incomplete = parser.checkCompletion?.(log, new Map([...statuses].filter(([name]) => graded.has(name))), exitCode);
   return incomplete ? { code: 'TEST_LOG', message: incomplete } : undefined;
 }

@@ -10,14 +10,30 @@ export function isPassing(status: TestStatus | undefined): boolean {
   return status === 'PASSED' || status === 'XFAIL';
 }
 
+export function isTestStatus(word: string): word is TestStatus {
+  return (TEST_STATUSES as readonly string[]).includes(word);
+}
+
+/**
+ * Records a status for a test: a later report of the same name replaces an earlier one, as
+ * in every SWE-bench parser, whose datasets were spelled that way (a sympy test that fails in
+ * one file and passes in another, a django docstring shared by tests, pytest's `[100%]` ids
+ * printed by its inner runs). Printed result lines are kept from deciding a verdict by the
+ * evidence the code under test cannot write: the markers, the exit code and the runner's own
+ * final summary (see each parser's `checkCompletion`).
+ */
+export function recordStatus(map: TestStatusMap, name: string, status: TestStatus): void {
+  map.set(name, status);
+}
+
 const SEVERITY: Record<TestStatus, number> = { PASSED: 0, XFAIL: 0, SKIPPED: 1, FAILED: 2, ERROR: 3 };
 
 /**
- * Records a status for a test. When a log reports the same test twice with different
- * outcomes (a rerun, a teardown error after a pass, or output that spoofs the runner), the
- * worse outcome wins: a printed PASSED line can never hide a real failure.
+ * Records a status where the worse of two reports wins: for formats SWE-bench does not grade
+ * (go test, node, JUnit XML), where a repeated name is two tests of the same name in two
+ * packages or files, or output imitating the runner, and neither may hide a failure.
  */
-export function recordStatus(map: TestStatusMap, name: string, status: TestStatus): void {
+export function recordWorstStatus(map: TestStatusMap, name: string, status: TestStatus): void {
   const previous = map.get(name);
   if (previous === undefined || SEVERITY[status] > SEVERITY[previous]) map.set(name, status);
 }

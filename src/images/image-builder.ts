@@ -3,12 +3,14 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
+import type { TransferListener } from '../util/transfer-progress.js';
 import { HarnessError } from '../errors.js';
 import { checkoutAtCommit } from '../repo/checkout.js';
 import { LABELS } from '../runtime/labels.js';
 import { containerRuntime } from '../runtime/registry.js';
 import type { ImageRecipe, TestSpec } from '../test-spec/test-spec.js';
 import { KeyedLock } from '../util/keyed-lock.js';
+import { pathInside } from '../util/safe-path.js';
 
 export interface BuiltImages {
   base: string;
@@ -32,9 +34,12 @@ export class ImageBuilder {
   constructor(
     private readonly config: HarnessConfig,
     private readonly repoSource: RepoSourceResolver,
+    private readonly onTransfer?: TransferListener,
   ) {}
 
   async ensureInstanceImage(spec: TestSpec): Promise<BuiltImages> {
+    if (spec.prebuiltImage) return this.ensureFromPrebuilt(spec, spec.prebuiltImage);
+    if (!spec.base || !spec.envImage) throw new Error(`${spec.instanceId}: a spec without a published image has base and env recipes`);
     await this.ensureOsImage();
     const base = await this.ensure(spec.base, spec);
     const env = await this.ensure(spec.envImage, spec);
@@ -42,30 +47,49 @@ export class ImageBuilder {
     return { base: base.id, env: env.id, instance: instance.id, built: { base: base.built, env: env.built, instance: instance.built } };
   }
 
-  private async ensure(recipe: ImageRecipe, spec: TestSpec): Promise<{ id: string; built: boolean }> {
+  /**
+   * A published image, pulled unless present, then our instance image made FROM it (history
+   * stripped, see stripHistoryScript). The pulled image's id is a label of ours, so a newer
+   * pull of the same tag remakes it. `env` in the result is the pulled image.
+   */
+  private async ensureFromPrebuilt(spec: TestSpec, ref: string): Promise<BuiltImages> {
+    const pulled = await this.locks.run(ref, async () => {
+      const existing = await containerRuntime().imageId(ref);
+      if (existing) return { id: existing, built: false };
+      const { pull_timeout, pull_attempts } = this.config.images.prebuilt;
+      const logPath = path.resolve(this.config.images.log_dir, 'pull', `${ref.replace(/[/:]/g, '_')}.log`);
+      return { id: await containerRuntime().pullImage({ ref, timeoutSeconds: pull_timeout, attempts: pull_attempts, logPath, instanceId: spec.instanceId, onProgress: this.onTransfer }), built: true };
+    });
+    const instance = await this.ensure(spec.instanceImage, spec, pulled.id);
+    return { base: '', env: pulled.id, instance: instance.id, built: { base: false, env: pulled.built, instance: instance.built } };
+  }
+
+  private async ensure(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<{ id: string; built: boolean }> {
     return this.locks.run(recipe.tag, async () => {
       const existing = await containerRuntime().imageId(recipe.tag);
-      if (existing) return { id: existing, built: false };
-      return { id: await this.build(recipe, spec), built: true };
+      const sameParent = parentId === undefined || (existing !== undefined && (await containerRuntime().imageLabels(existing))[LABELS.parent] === parentId);
+      if (existing && sameParent) return { id: existing, built: false };
+      return { id: await this.build(recipe, spec, parentId), built: true };
     });
   }
 
   private logPath(recipe: ImageRecipe): string {
-    return path.resolve(this.config.images.log_dir, recipe.kind, `${recipe.tag.replace(/[/:]/g, '_')}.log`);
+    return pathInside(this.config.images.log_dir, recipe.kind, `${recipe.tag.replace(/[/:]/g, '_')}.log`);
   }
 
-  private async build(recipe: ImageRecipe, spec: TestSpec): Promise<string> {
+  private async build(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<string> {
     const contextDir = mkdtempSync(path.join(os.tmpdir(), `swe-harness-${recipe.kind}-`));
     try {
       writeDockerfile(contextDir, recipe.dockerfile);
       const entries = ['Dockerfile'];
-      if (recipe.kind === 'instance') {
+      if (recipe.kind === 'instance' && !spec.prebuiltImage) {
         const location = { repo: spec.repo, source: this.repoSource(spec), cacheDir: this.config.repo_cache, instanceId: spec.instanceId };
         await checkoutAtCommit(location, spec.baseCommit, path.join(contextDir, 'repo'));
         entries.push('repo');
       }
       const labels: Record<string, string> = { [LABELS.kind]: recipe.kind, [LABELS.hash]: recipe.hash };
       if (recipe.kind === 'instance') labels[LABELS.instance] = spec.instanceId;
+      if (parentId) labels[LABELS.parent] = parentId;
       return await containerRuntime().buildImage({
         contextDir,
         entries,
@@ -87,7 +111,7 @@ export class ImageBuilder {
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {
       if (await containerRuntime().imageId(tag)) return;
-      const logPath = path.resolve(this.config.images.log_dir, 'os', `${tag.replace(/[/:]/g, '_')}.log`);
+      const logPath = pathInside(this.config.images.log_dir, 'os', `${tag.replace(/[^\w.-]/g, '_')}.log`);
       mkdirSync(path.dirname(logPath), { recursive: true });
       const script = path.join(PROJECT_ROOT, 'images/os/debootstrap.sh');
       const { debian_suite: suite, debian_mirror: mirror } = this.config.images;

@@ -11,7 +11,8 @@ export interface Dataset {
   problems: InputProblem[];
 }
 
-interface RawRecord {
+/** One record as read, before validation: where it came from and its raw value. */
+export interface RawRecord {
   file: string;
   location: string;
   value: unknown;
@@ -28,7 +29,18 @@ export function loadDataset(target: string): Dataset {
   const files = datasetFiles(target);
   const problems: InputProblem[] = [];
   const records = files.flatMap((file) => readRecords(file, problems));
+  const dataset = validateRecords(records);
+  return { instances: dataset.instances.map((i, n) => resolveRepoSource(i, dataset.files[n] as string)), problems: [...problems, ...dataset.problems] };
+}
+
+/**
+ * Validates raw records from any source (files, a Hugging Face dataset): the same zod schema,
+ * every problem kept with its position, duplicates refused. `files` gives each instance's file.
+ */
+export function validateRecords(records: RawRecord[]): Dataset & { files: string[] } {
+  const problems: InputProblem[] = [];
   const instances: Instance[] = [];
+  const files: string[] = [];
   const seen = new Map<string, string>();
   for (const record of records) {
     const instance = validateRecord(record, problems);
@@ -40,9 +52,10 @@ export function loadDataset(target: string): Dataset {
       continue;
     }
     seen.set(instance.instance_id, where);
-    instances.push(resolveRepoSource(instance, record.file));
+    instances.push(instance);
+    files.push(record.file);
   }
-  return { instances, problems };
+  return { instances, problems, files };
 }
 
 function datasetFiles(target: string): string[] {

@@ -2,14 +2,29 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { zodProblems } from '../util/zod-problems.js';
 import { HarnessError, type InputProblem } from '../errors.js';
-import type { Instance } from './instance-schema.js';
+import { safeName, type Instance } from './instance-schema.js';
+
+/**
+ * A model's name is printed and names the report folder (encoded there by modelDirName, as
+ * SWE-bench turns `/` into `__`); here it only has to be printable and of a sane length.
+ */
+const modelName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters (newline, NUL, escape)');
 
 export const predictionSchema = z
   .object({
-    instance_id: z.string().min(1),
-    model_name_or_path: z.string().min(1).default('unknown'),
+    instance_id: safeName,
+    model_name_or_path: modelName.default('unknown'),
     /** null or missing: the model gave no patch (SWE-bench's patch_is_None). */
     model_patch: z.string().nullable().default(null),
+    /**
+     * Ours: the agent's episode ended by a failure (its code and message), so model_patch is no
+     * answer (null when it could not even be read). Graded as that error, never as a verdict.
+     */
+    episode_error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
   })
   .passthrough();
 

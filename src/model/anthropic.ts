@@ -28,20 +28,27 @@ export class AnthropicProvider extends HttpModelProvider {
   }
 
   query(messages: ChatMessage[], tools: ToolSpec[], opts: QueryOptions = {}): Promise<ModelResponse> {
-    const body = anthropicRequestBody(this.model, messages, tools, this.sampling);
+    const body = anthropicRequestBody(this.model, messages, tools, this.sampling, { promptCache: this.options.promptCache ?? true });
     return this.post('/v1/messages', (key) => ({ 'anthropic-version': ANTHROPIC_VERSION, ...(key ? { 'x-api-key': key } : {}) }), body, parseAnthropicAnswer, opts.signal);
   }
 }
 
+const CACHE_BREAKPOINT = { cache_control: { type: 'ephemeral' } } as const;
+
 /**
  * The request body. System messages become the top-level `system` (the API has no system
  * role), joined in order. `seed` is not sent: the Messages API has no such parameter.
+ * With `promptCache`, the stable prefix is marked for prompt caching: a breakpoint on the last
+ * tool definition and one on the system prompt (the API caches tools, then system, then
+ * messages, up to each breakpoint), so every step after the first reads that prefix from the
+ * cache at a tenth of the input price.
  */
 export function anthropicRequestBody(
   model: string,
   messages: ChatMessage[],
   tools: ToolSpec[],
   sampling: SamplingParams,
+  opts: { promptCache?: boolean } = {},
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model,
@@ -49,9 +56,13 @@ export function anthropicRequestBody(
     messages: toAnthropicMessages(messages),
   };
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
-  if (system.length > 0) body.system = system.join('\n\n');
+  if (system.length > 0) {
+    body.system = opts.promptCache ? [{ type: 'text', text: system.join('\n\n'), ...CACHE_BREAKPOINT }] : system.join('\n\n');
+  }
   if (tools.length > 0) {
-    body.tools = tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
+    const defs: Record<string, unknown>[] = tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
+    if (opts.promptCache) defs[defs.length - 1] = { ...defs.at(-1), ...CACHE_BREAKPOINT };
+    body.tools = defs;
   }
   if (sampling.temperature !== undefined) body.temperature = sampling.temperature;
   if (sampling.topP !== undefined) body.top_p = sampling.topP;

@@ -15,6 +15,12 @@ export interface HttpProviderOptions {
   retry?: Partial<RetryPolicy>;
   /** The model's price; without one, responses say `priced: false`. */
   price?: ModelPrice;
+  /** The model's context in tokens, when known. */
+  contextWindow?: number;
+  /** Anthropic: mark the stable prefix for prompt caching (default on). */
+  promptCache?: boolean;
+  /** OpenAI-style: the name of the answer's token cap; absent, chosen by the model's name. */
+  maxTokensParam?: 'max_tokens' | 'max_completion_tokens';
 }
 
 /** A provider's reading of a successful answer. */
@@ -93,6 +99,8 @@ export abstract class HttpModelProvider implements ModelProvider {
   readonly model: string;
   readonly sampling: SamplingParams;
   readonly baseUrl: string;
+  readonly contextWindow?: number;
+  protected readonly options: Pick<HttpProviderOptions, 'promptCache' | 'maxTokensParam'>;
   readonly #apiKey: string | null;
   readonly #policy: RetryPolicy;
   readonly #price: ModelPrice | undefined;
@@ -104,6 +112,8 @@ export abstract class HttpModelProvider implements ModelProvider {
     this.#apiKey = options.apiKey;
     this.#policy = retryPolicy(options.retry);
     this.#price = options.price;
+    this.contextWindow = options.contextWindow;
+    this.options = { promptCache: options.promptCache, maxTokensParam: options.maxTokensParam };
   }
 
   abstract query(messages: ChatMessage[], tools: ToolSpec[], opts?: QueryOptions): Promise<ModelResponse>;

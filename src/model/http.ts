@@ -72,6 +72,14 @@ async function attemptOnce(request: JsonRequest, timeoutMs: number, signal?: Abo
   return classify(response, text);
 }
 
+/**
+ * How providers say a request was too long for the model: OpenAI's code
+ * `context_length_exceeded` ("maximum context length is ..."), Anthropic's 400
+ * invalid_request_error "prompt is too long", and the phrasings of vLLM and gateways. Such a
+ * request is not retried: the same history would fail again.
+ */
+const CONTEXT_LIMIT = /context_length_exceeded|prompt is too long|maximum context length|context window|input is too long/i;
+
 function classify(response: Response, text: string): AttemptOutcome {
   const status = response.status;
   if (response.ok) {
@@ -86,6 +94,7 @@ function classify(response: Response, text: string): AttemptOutcome {
   if (status === 429) return { ok: false, retryable: true, code: 'MODEL_RATE_LIMIT', message, retryAfterMs };
   if (RETRYABLE_SERVER_STATUS.has(status)) return { ok: false, retryable: true, code: 'MODEL_SERVER', message, retryAfterMs };
   if (status === 401 || status === 403) return { ok: false, retryable: false, code: 'MODEL_AUTH', message };
+  if (status < 500 && CONTEXT_LIMIT.test(text)) return { ok: false, retryable: false, code: 'MODEL_CONTEXT_LIMIT', message };
   return { ok: false, retryable: false, code: status >= 500 ? 'MODEL_SERVER' : 'MODEL_ERROR', message };
 }
 

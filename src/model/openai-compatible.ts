@@ -22,7 +22,7 @@ export class OpenAICompatibleProvider extends HttpModelProvider {
   }
 
   query(messages: ChatMessage[], tools: ToolSpec[], opts: QueryOptions = {}): Promise<ModelResponse> {
-    const body = openAIRequestBody(this.model, messages, tools, this.sampling);
+    const body = openAIRequestBody(this.model, messages, tools, this.sampling, this.options.maxTokensParam);
     return this.post('/chat/completions', (key): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {}), body, parseOpenAIAnswer, opts.signal);
   }
 }
@@ -33,6 +33,7 @@ export function openAIRequestBody(
   messages: ChatMessage[],
   tools: ToolSpec[],
   sampling: SamplingParams,
+  maxTokensParam = maxTokensParamFor(model),
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { model, messages: messages.map(toOpenAIMessage) };
   // OpenAI rejects an empty `tools` array, so a tool-less query leaves it out.
@@ -45,8 +46,16 @@ export function openAIRequestBody(
   if (sampling.temperature !== undefined) body.temperature = sampling.temperature;
   if (sampling.topP !== undefined) body.top_p = sampling.topP;
   if (sampling.seed !== undefined) body.seed = sampling.seed;
-  if (sampling.maxTokens !== undefined) body.max_tokens = sampling.maxTokens;
+  if (sampling.maxTokens !== undefined) body[maxTokensParam] = sampling.maxTokens;
   return body;
+}
+
+/**
+ * OpenAI's reasoning models (o1, o3, o4-mini, gpt-5 and their snapshots) reject `max_tokens`
+ * and take `max_completion_tokens`; other servers mostly know only `max_tokens`.
+ */
+export function maxTokensParamFor(model: string): 'max_tokens' | 'max_completion_tokens' {
+  return /^(o1|o3|o4|gpt-5)(\b|-|$)/.test(model.replace(/^.*\//, '')) ? 'max_completion_tokens' : 'max_tokens';
 }
 
 function toOpenAIMessage(message: ChatMessage): Record<string, unknown> {

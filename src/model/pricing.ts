@@ -5,7 +5,9 @@ import type { Usage } from './types.js';
 
 /**
  * Prices in USD per million tokens. `cache_read` / `cache_write` are the prices of prompt-cache
- * hits and writes; when absent, those tokens are charged at the input price.
+ * hits and writes; when absent they are Anthropic's published multipliers of the input price
+ * (reads 0.1x, 5-minute writes 1.25x). `context_window` is the model's context in tokens, for
+ * the agent's context policy; it prices nothing.
  */
 export const modelPriceSchema = z
   .object({
@@ -13,6 +15,7 @@ export const modelPriceSchema = z
     output: z.number().nonnegative(),
     cache_read: z.number().nonnegative().optional(),
     cache_write: z.number().nonnegative().optional(),
+    context_window: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -54,6 +57,10 @@ export interface Cost {
   priced: boolean;
 }
 
+/** Anthropic's multipliers of the input price, used when a price gives no cache prices. */
+export const CACHE_READ_MULTIPLIER = 0.1;
+export const CACHE_WRITE_MULTIPLIER = 1.25;
+
 /** The cost of one query. Cache reads and writes are parts of `inputTokens` (see Usage). */
 export function costOf(usage: Usage, price: ModelPrice | undefined): Cost {
   if (!price) return { costUsd: 0, priced: false };
@@ -62,8 +69,8 @@ export function costOf(usage: Usage, price: ModelPrice | undefined): Cost {
   const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
   const microUsd =
     uncached * price.input +
-    cacheRead * (price.cache_read ?? price.input) +
-    cacheWrite * (price.cache_write ?? price.input) +
+    cacheRead * (price.cache_read ?? price.input * CACHE_READ_MULTIPLIER) +
+    cacheWrite * (price.cache_write ?? price.input * CACHE_WRITE_MULTIPLIER) +
     usage.outputTokens * price.output;
   return { costUsd: microUsd / 1_000_000, priced: true };
 }

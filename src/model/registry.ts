@@ -27,6 +27,15 @@ export const modelConfigSchema = z
     top_p: z.number().min(0).max(1).optional(),
     seed: z.number().int().optional(),
     max_tokens: z.number().int().positive().optional(),
+    /**
+     * How an OpenAI-style request names the answer's token cap. Absent: `max_completion_tokens`
+     * for the reasoning families that refuse `max_tokens` (o1, o3, o4, gpt-5), else `max_tokens`.
+     */
+    max_tokens_param: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+    /** Anthropic prompt caching of the stable prefix (system prompt, tool definitions). */
+    prompt_cache: z.boolean().default(true),
+    /** The model's context in tokens, over the price table's `context_window`. */
+    context_window: z.number().int().positive().optional(),
     /** Requests per query, the first one included. */
     max_attempts: z.number().int().min(1).max(50).default(5),
     retry_base_ms: z.number().int().nonnegative().default(1000),
@@ -112,6 +121,9 @@ export function httpProviderOptions(config: ModelConfig, context: ProviderContex
       onRetry: context.onRetry,
     },
     price: context.price,
+    contextWindow: config.context_window ?? context.price?.context_window,
+    promptCache: config.prompt_cache,
+    maxTokensParam: config.max_tokens_param,
   };
 }
 

@@ -75,5 +75,7 @@ export interface ModelProvider {
   readonly name: string;
   readonly model: string;
   readonly sampling: SamplingParams;
+  /** The model's context in tokens, when its config or the price table says. */
+  readonly contextWindow?: number;
   query(messages: ChatMessage[], tools: ToolSpec[], opts: QueryOptions): Promise<ModelResponse>;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { HarnessError } from '../errors.js';
 import { KeyedLock } from '../util/keyed-lock.js';
+import { pathInside } from '../util/safe-path.js';
 
 export interface RepoLocation {
   repo: string;
@@ -16,7 +17,7 @@ export interface RepoLocation {
 const mirrorLocks = new KeyedLock();
 
 function mirrorPath(loc: RepoLocation): string {
-  return path.resolve(loc.cacheDir, `${loc.repo.replace('/', '__')}.git`);
+  return pathInside(loc.cacheDir, `${loc.repo.replace('/', '__')}.git`);
 }
 
 async function hasCommit(gitDir: string, commit: string): Promise<boolean> {
@@ -37,6 +38,8 @@ export async function ensureMirror(loc: RepoLocation, commit: string): Promise<s
   return mirrorLocks.run(mirror, async () => {
     const source = loc.source ?? `https://github.com/${loc.repo}.git`;
     const context = { instanceId: loc.instanceId, field: 'repo' };
+    // git reads a leading dash as an option (--upload-pack=... runs a program): never a source.
+    if (source.startsWith('-')) throw new HarnessError('REPO_SOURCE', `a repository source may not start with -: ${JSON.stringify(source.slice(0, 80))}`, context);
     try {
       if (!existsSync(mirror)) {
         mkdirSync(path.dirname(mirror), { recursive: true });

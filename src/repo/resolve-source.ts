@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { pathInside } from '../util/safe-path.js';
 
 export interface SourceHints {
   /** config `repos`: owner/name -> source. */
@@ -13,9 +13,8 @@ export interface SourceHints {
 /** Names a local clone or mirror of owner/name may have in a folder of them. */
 function localCandidates(dir: string, repo: string): string[] {
   const [owner = '', name = ''] = repo.split('/');
-  return [`${owner}__${name}.git`, `${owner}__${name}`, `${owner}/${name}.git`, `${owner}/${name}`, `${name}.git`, name].map((p) =>
-    path.resolve(dir, p),
-  );
+  const names: string[][] = [[`${owner}__${name}.git`], [`${owner}__${name}`], [owner, `${name}.git`], [owner, name], [`${name}.git`], [name]];
+  return names.map((segments) => pathInside(dir, ...segments));
 }
 
 /**

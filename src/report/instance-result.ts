@@ -1,5 +1,7 @@
 import type { Resolution, TestsStatus } from '../grading/grade.js';
 import type { VerdictReason } from '../grading/verdict.js';
+import type { SecurityScan } from '../security/scan-patch.js';
+import { failureMode, type FailureMode } from './failure-mode.js';
 
 export type { VerdictReason, VerdictReasonCode } from '../grading/verdict.js';
 
@@ -26,6 +28,10 @@ export interface InstanceResult {
   error?: { code: string; message: string; log_path?: string };
   /** Files of the runner's configuration the patch changed, put back before the tests ran. */
   protected_files?: { restored: string[]; removed: string[] };
+  /** What the patch adds, scanned for security weaknesses at grading time. */
+  security?: SecurityScan;
+  /** One mode of the fixed taxonomy for an unresolved instance (see failure-mode.ts). */
+  failure_mode?: FailureMode;
   patch_apply_method?: string;
   test_exit_code?: number | null;
   test_output_truncated?: boolean;
@@ -41,5 +47,6 @@ export interface InstanceResult {
 
 /** report.json as SWE-bench writes it: keyed by instance id. */
 export function toReportJson(result: InstanceResult): Record<string, InstanceResult> {
-  return { [result.instance_id]: result };
+  const mode = failureMode(result)?.mode;
+  return { [result.instance_id]: mode ? { ...result, failure_mode: mode } : result };
 }

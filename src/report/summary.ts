@@ -1,3 +1,4 @@
+import { countFailureModes, failureMode, type FailureMode } from './failure-mode.js';
 import type { InstanceResult } from './instance-result.js';
 
 /** SWE-bench's run report counters and id lists, plus our resolution counts. */
@@ -23,7 +24,31 @@ export interface RunSummary {
   errors_by_code: Record<string, number>;
   /** Unresolved verdicts by reason (patch did not apply, tests failed, log not evidence, ...). */
   verdict_reasons: Record<string, number>;
+  /** Unresolved instances by failure mode (failure-mode.ts). */
+  failure_modes: Record<FailureMode, number>;
+  security: SecuritySummary;
   schema_version: 3;
+}
+
+/** The security scan over a run's patches. */
+export interface SecuritySummary {
+  scanned_patches: number;
+  patches_with_findings: number;
+  findings_by_cwe: Record<string, number>;
+  /** Resolved with no finding, over completed instances: a patch one could merge. */
+  resolved_and_clean: number;
+}
+
+export function summarizeSecurity(results: InstanceResult[]): SecuritySummary {
+  const byCwe: Record<string, number> = {};
+  for (const r of results) for (const f of r.security?.findings ?? []) byCwe[f.cwe] = (byCwe[f.cwe] ?? 0) + 1;
+  const flagged = (r: InstanceResult) => (r.security?.findings.length ?? 0) > 0;
+  return {
+    scanned_patches: results.filter((r) => r.security !== undefined && r.patch_exists).length,
+    patches_with_findings: results.filter(flagged).length,
+    findings_by_cwe: byCwe,
+    resolved_and_clean: results.filter((r) => r.resolved && !isEvaluationError(r) && !flagged(r)).length,
+  };
 }
 
 /** A record that did not validate (dataset or prediction): reported, never evaluated. */
@@ -72,6 +97,8 @@ export function summarize(runId: string, model: string, total: string[], submitt
     partial_ids: ids((r) => r.resolution === 'PARTIAL'),
     errors_by_code: errorsByCode,
     verdict_reasons: reasons,
+    failure_modes: countFailureModes(results.map((r) => failureMode(r))),
+    security: summarizeSecurity(results),
     schema_version: 3,
   };
 }

@@ -1,13 +1,16 @@
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
-import { errorMessage } from '../errors.js';
-import { runEvaluation, type EvaluationOutcome } from './evaluate-batch.js';
+import { errorCode, errorMessage } from '../errors.js';
+import { runEvaluation, withRunLock, type EvaluationOutcome } from './evaluate-batch.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
-import { makeToolset } from '../tools/toolset.js';
+import type { LoadedAgentConfig } from '../config/agent-config.js';
+import { toolsFromConfig } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
+import { pathInside } from '../util/safe-path.js';
+import { checkRunAgentConfig, loadAgent } from '../agent/agent-config.js';
 import { agentLabel, getAgent, type AgentChoice } from '../agent/agents.js';
 import type { EpisodeResult } from '../agent/episode.js';
 import type { AgentLimits } from '../agent/loop.js';
@@ -22,6 +25,10 @@ export interface AgentRunRequest {
   concurrency: number;
   limits: AgentLimits;
   bash: boolean;
+  /** Prompts, tools and context policy; absent: the shipped default (without bash if `bash` is false). */
+  agentConfig?: LoadedAgentConfig;
+  /** Resume a run even though its agent config changed. */
+  allowConfigChange?: boolean;
   repoDirs?: string[];
   signal: AbortSignal;
   reporter?: Reporter;
@@ -43,28 +50,33 @@ export interface AgentRunOutcome {
  * run id skips finished episodes and resumes interrupted ones.
  */
 export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> {
-  const runDir = path.resolve(req.config.run.root, req.runId);
-  const tools = makeToolset({ bash: req.bash });
+  // Held over the episodes and the grading after them (which enters it again).
+  return withRunLock(req.config, req.runId, req.reporter, () => runAgentsLocked(req));
+}
+
+async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
+  const runDir = pathInside(req.config.run.root, req.runId);
+  const agentConfig = req.agentConfig ?? loadAgent(undefined, { bash: req.bash });
+  checkRunAgentConfig(runDir, agentConfig, req.allowConfigChange ?? false);
+  const tools = toolsFromConfig(agentConfig.config.tools);
   const jobs = req.instances.flatMap((instance) => Array.from({ length: req.samples }, (_, sample) => ({ instance, sample })));
   const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
-    const outDir = path.join(runDir, 'agent', instance.instance_id, String(sample));
-    const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, repoDirs: req.repoDirs, signal: req.signal };
+    const outDir = pathInside(runDir, 'agent', instance.instance_id, String(sample));
+    const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, agentConfig, repoDirs: req.repoDirs, signal: req.signal };
     const result = await getAgent(req.choice.agent)
       .play(common, req.choice)
-      .catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, errorMessage(err)));
+      .catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, err));
     req.onEpisode?.(result);
     return result;
   });
   const predictionsFile = path.join(runDir, 'predictions.jsonl');
   const label = agentLabel(req.choice);
   const modelName = (sample: number) => (req.samples > 1 ? `${label}.sample${sample}` : label);
-  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ instance_id: e.instance_id, model_name_or_path: modelName(e.sample), model_patch: e.patch, sample: e.sample })).join('\n') + '\n');
+  writeFileAtomic(predictionsFile, episodes.map((e) => JSON.stringify({ ...prediction(e, modelName(e.sample)), sample: e.sample, agent_config_name: e.agent_config_name ?? agentConfig.name, agent_config_hash: e.agent_config_hash ?? agentConfig.hash })).join('\n') + '\n');
   if (req.signal.aborted) return { episodes, predictionsFile, evaluations: [], resolved: {} };
   const evaluations: EvaluationOutcome[] = [];
   for (let sample = 0; sample < req.samples; sample++) {
-    const predictions = new Map<string, Prediction>(
-      episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, { instance_id: e.instance_id, model_name_or_path: modelName(sample), model_patch: e.patch }]),
-    );
+    const predictions = new Map<string, Prediction>(episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, prediction(e, modelName(sample))]));
     evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, reporter: req.reporter }));
   }
   const resolved: Record<string, boolean> = {};
@@ -79,15 +91,22 @@ export async function runAgents(req: AgentRunRequest): Promise<AgentRunOutcome> 
   return outcome;
 }
 
-function failedEpisode(instance: Instance, sample: number, req: AgentRunRequest, message: string): EpisodeResult {
+/** SWE-bench's prediction fields, plus the episode's error: such a patch is no answer to grade. */
+function prediction(e: EpisodeResult, model: string): Prediction {
+  return { instance_id: e.instance_id, model_name_or_path: model, model_patch: e.patch, ...(e.error ? { episode_error: e.error } : {}) };
+}
+
+/** An episode that could not run keeps its failure's own code (IMAGE_BUILD, USAGE, ...). */
+function failedEpisode(instance: Instance, sample: number, req: AgentRunRequest, err: unknown): EpisodeResult {
   return {
     instance_id: instance.instance_id,
     sample,
     agent: req.choice.agent,
     model: agentLabel(req.choice),
-    exit_status: 'sandbox_error',
-    message,
-    patch: '',
+    exit_status: 'error',
+    message: errorMessage(err),
+    patch: null,
+    error: { code: errorCode(err), message: errorMessage(err) },
     steps: 0,
     cost_usd: 0,
     tokens: 0,

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
-import { errorCode, errorMessage, formatProblem, type InputProblem } from '../errors.js';
+import { errorCode, errorMessage, formatProblem, HarnessError, type ErrorCode, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
+import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
@@ -13,11 +14,14 @@ import type { Reporter } from '../report/reporter.js';
 import { removeOrphanGradingContainers, waitForEngine } from '../runtime/cleanup.js';
 import { containerRuntime } from '../runtime/registry.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
-import { makeTestSpec } from '../test-spec/test-spec.js';
+import { scanForReport } from '../security/scan-patch.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { InstanceLog } from '../report/instance-log.js';
+import { isSafeName, pathInside } from '../util/safe-path.js';
 import { runPool } from '../util/pool.js';
+import { acquireRunLock, describeHolder } from '../util/run-lock.js';
+import { shutdownSignal } from '../util/shutdown.js';
 import { errorVerdict, gradePrediction, type Verdict } from '../evaluation/grade-prediction.js';
 import { isInfraError } from '../evaluation/infra.js';
 
@@ -47,20 +51,47 @@ export interface EvaluationOutcome {
   runDir: string;
 }
 
+/**
+ * The report folder of a model: SWE-bench's `/` -> `__` (so its folders read the same), and
+ * any name that is still not a safe path segment (`..`, spaces, very long) made one, with a
+ * hash of the whole name so two models never share a folder.
+ */
 export function modelDirName(model: string): string {
-  return model.replace(/[/\\:]/g, '__');
+  const name = model.replace(/[/\\:]/g, '__');
+  if (isSafeName(name)) return name;
+  return `${name.replace(/[^\w.-]/g, '_').slice(0, 100)}-${contentHash(model).slice(0, 12)}`;
 }
 
 export function patchHash(patch: string | null): string {
   return contentHash(patch ?? null);
 }
 
+/**
+ * Runs `body` holding the run's lock (runs/<run_id>/.lock) for this process: a second live
+ * process on the same run id is refused (RUN_LOCKED); the stale lock of a dead one is taken
+ * over, with a note. The same process may enter again (`run` grades under its own lock).
+ */
+export async function withRunLock<T>(config: HarnessConfig, runId: string, reporter: Reporter | undefined, body: () => Promise<T>): Promise<T> {
+  const lock = acquireRunLock(path.resolve(config.run.root, runId), runId);
+  if (lock.tookOverFrom) reporter?.onNotice?.(`run ${runId}: took over the lock left by ${describeHolder(lock.tookOverFrom)}, which is no longer running`);
+  try {
+    return await body();
+  } finally {
+    lock.release();
+  }
+}
+
 /** Evaluates every instance that has a prediction; one failing instance never stops the rest. */
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationOutcome> {
-  const runDir = path.resolve(req.config.run.root, req.runId);
-  const specs = new SpecRegistry(req.config.spec_dirs);
-  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs);
-  // Grading containers of this run id still here were left by a process that was killed.
+  return withRunLock(req.config, req.runId, req.reporter, () => evaluateAll(req));
+}
+
+async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
+  const runDir = pathInside(req.config.run.root, req.runId);
+  const specs = SpecRegistry.forConfig(req.config);
+  const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
+  // Grading containers of this run id made by a process that is gone (killed): those of a
+  // live process are its work in progress, on this run id from another checkout or machine.
   await removeOrphanGradingContainers(req.runId);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
@@ -84,7 +115,7 @@ interface OneContext extends EvaluationRequest {
 
 async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneContext): Promise<{ result: InstanceResult; reused: boolean }> {
   const id = instance.instance_id;
-  const outDir = path.join(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
+  const outDir = pathInside(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
   const reportPath = path.join(outDir, 'report.json');
   const log = new InstanceLog(path.join(outDir, 'harness.log'));
   const started = Date.now();
@@ -97,6 +128,11 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
   const timings: Record<string, number> = {};
   const partial: Partial<Pick<InstanceResult, 'images' | 'key'>> = {};
   const infraErrors: Array<{ code: string; message: string }> = [];
+  if (prediction.episode_error) {
+    // Whether the episode left a patch is unknown, or its patch is no answer: an error, not "empty".
+    const verdict = errorVerdict(new HarnessError(prediction.episode_error.code as ErrorCode, prediction.episode_error.message));
+    return { result: finish(reportPath, { ...base, patch_is_None: false, patch_exists: true, ...verdict, timings }, started, log), reused: false };
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await attemptOne(instance, prediction, ctx, { outDir, reportPath, log, timings, partial });
@@ -107,7 +143,7 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
       // The engine went away or restarted: wait for it and try again, a bounded number of times.
       if (isInfraError(err)) infraErrors.push({ code: 'INFRA', message: errorMessage(err) });
       if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForEngine(INFRA_WAIT_MS))) {
-        await removeOrphanGradingContainers(ctx.runId, instance.instance_id).catch(() => undefined);
+        await removeOrphanGradingContainers(ctx.runId, instance.instance_id, { includeOwn: true }).catch(() => undefined);
         continue;
       }
       const verdict = isInfraError(err) ? { ...errorVerdict(err), error: { code: 'INFRA', message: `${errorMessage(err)} (after ${attempt + 1} attempt(s))` } } : errorVerdict(err);
@@ -130,7 +166,7 @@ interface AttemptState {
 
 async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneContext, st: AttemptState): Promise<{ reused: InstanceResult } | { verdict: Verdict }> {
   const id = instance.instance_id;
-  const spec = makeTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
+  const spec = makeInstanceTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
   const existingImage = await containerRuntime().imageId(spec.instanceImage.tag);
   const previous = ctx.force ? undefined : reusableResult(st.reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
   if (previous) return { reused: previous };
@@ -144,10 +180,12 @@ async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneCo
   ctx.reporter?.onInstanceStart?.(id, 'grading');
   const graded = await gradePrediction(spec, prediction, built, { config: ctx.config, runId: ctx.runId, outDir: st.outDir, log: st.log });
   Object.assign(st.timings, graded.timings);
-  return { verdict: graded.verdict };
+  return { verdict: { ...graded.verdict, security: await scanForReport(prediction.model_patch, ctx.config.security, spec.env.security_disabled_rules) } };
 }
 
 function finish(reportPath: string, result: Omit<InstanceResult, 'finished_at'>, started: number, log: InstanceLog): InstanceResult {
+  // Cut short by Ctrl-C (its container removed under it): not a result a rerun may reuse.
+  if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted before ${result.instance_id} finished`);
   const full: InstanceResult = { ...result, timings: { ...result.timings, total_s: (Date.now() - started) / 1000 }, finished_at: new Date().toISOString() };
   writeJsonAtomic(reportPath, toReportJson(full));
   log.info(`result: ${full.resolution}${full.error ? ` (${full.error.code})` : ''}`);
@@ -191,7 +229,8 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
       timings: {},
       finished_at: new Date().toISOString(),
     };
-    writeJsonAtomic(path.join(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
+    // An id that is not a safe name gets no folder (it could name any place): the run summary has it.
+    if (isSafeName(id)) writeJsonAtomic(pathInside(runDir, modelDirName(model), id, 'report.json'), toReportJson(result));
     return result;
   });
 }
@@ -206,7 +245,7 @@ function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Insta
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
     const mine = results.filter((r) => r.model_name_or_path === model);
     const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
-    writeJsonAtomic(path.join(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
+    writeJsonAtomic(pathInside(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });
 }

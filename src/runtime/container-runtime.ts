@@ -1,3 +1,5 @@
+import type { TransferListener } from '../util/transfer-progress.js';
+
 /**
  * The container backend interface: what the harness needs of a container engine. The Docker
  * implementation is in src/docker/; another backend (another host's engine, Podman's
@@ -112,6 +114,21 @@ export interface ContainerInfo {
   labels: Record<string, string>;
 }
 
+/** A pull from a registry: retried when the registry is busy, each attempt under a timeout. */
+export interface PullRequest {
+  /** registry/namespace/name:tag */
+  ref: string;
+  /** Limit on one attempt; a pull that takes longer is cancelled (and retried if attempts remain). */
+  timeoutSeconds: number;
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** The first back-off wait; it doubles per retry (with jitter), capped at a minute. */
+  baseDelayMs?: number;
+  logPath: string;
+  instanceId?: string;
+  onProgress?: TransferListener;
+}
+
 /** A container engine. Lists filter by labels: every `key=value` given must match. */
 export interface ContainerRuntime {
   readonly name: string;
@@ -131,4 +148,11 @@ export interface ContainerRuntime {
   imageId(tag: string): Promise<string | undefined>;
   listImages(labels: Record<string, string>): Promise<ImageInfo[]>;
   removeImage(idOrTag: string): Promise<void>;
+  imageLabels(idOrTag: string): Promise<Record<string, string>>;
+  /** Images by a reference pattern (published images we use but did not build). */
+  listImagesByReference(pattern: string): Promise<ImageInfo[]>;
+  /** Pulls an image; returns its id. Fails with IMAGE_PULL naming the image and the reason. */
+  pullImage(req: PullRequest): Promise<string>;
+  /** Removes every container this process started and has not removed yet; never throws. */
+  removeOwnedContainers(): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import { DockerRuntime } from '../docker/docker-runtime.js';
 import { HarnessError } from '../errors.js';
 import type { ContainerRuntime } from './container-runtime.js';
-import { managed } from './labels.js';
+import { managed, ownerLabels } from './labels.js';
 
 /** Container backends by name, made on first use; one instance per name per process. */
 const factories = new Map<string, () => ContainerRuntime>();
@@ -29,4 +29,4 @@ export function containerRuntime(name = DEFAULT_RUNTIME): ContainerRuntime {
   return runtime;
 }
 
-registerRuntime('docker', () => new DockerRuntime(managed()));
+registerRuntime('docker', () => new DockerRuntime({ images: managed(), containers: () => managed(ownerLabels()) }));

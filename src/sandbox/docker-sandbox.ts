@@ -4,6 +4,7 @@ import { HarnessError } from '../errors.js';
 import type { Container, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
 import { LABELS, managed } from '../runtime/labels.js';
 import { containerRuntime } from '../runtime/registry.js';
+import { safePathSegment } from '../util/safe-path.js';
 import { heredocDelimiter, shellQuote } from '../util/shell.js';
 import type { Sandbox, SandboxExecOptions, SessionStatus, SnapshotInfo, TaskInfo } from './sandbox.js';
 import type { SessionState, SessionStore } from './session-store.js';
@@ -13,10 +14,16 @@ export interface SandboxDefaults {
   outputCapBytes: number;
 }
 
-/** Labels that let `cleanup` and `session list` find a session's container and snapshots. */
-export function sessionLabels(state: Pick<SessionState, 'runId' | 'instanceId' | 'sessionId'>, kind: string): Record<string, string> {
-  return { [LABELS.kind]: kind, [LABELS.run]: state.runId, [LABELS.instance]: state.instanceId, [LABELS.session]: state.sessionId };
+/**
+ * Labels that let `cleanup` and `session list` find a session's container and snapshots, and
+ * tell whether the session is still live (its state file) whoever started it.
+ */
+export function sessionLabels(state: Pick<SessionState, 'runId' | 'instanceId' | 'sessionId'>, kind: string, store: SessionStore): Record<string, string> {
+  return { [LABELS.kind]: kind, [LABELS.run]: state.runId, [LABELS.instance]: state.instanceId, [LABELS.session]: state.sessionId, [LABELS.sessionState]: store.file(state.sessionId) };
 }
+
+/** A snapshot's name goes into its image tag, which Docker caps at 128 characters. */
+const SNAPSHOT_NAME_MAX = 100;
 
 export function newSessionId(): string {
   return `s-${randomBytes(5).toString('hex')}`;
@@ -26,7 +33,7 @@ export function newSessionId(): string {
  * A sandbox session backed by one container from the instance image. Its state is on disk,
  * so a later process can attach to it again; commands run through a long-lived shell.
  */
-export class DockerSandbox implements Sandbox {
+export class DockerSandbox implements Sandbox, Disposable {
   private shell?: ShellChannel;
   /** The shell being opened, so calls that arrive together share one. */
   private opening?: Promise<ShellChannel>;
@@ -127,7 +134,8 @@ export class DockerSandbox implements Sandbox {
     const index = '/tmp/.swe-harness-diff-index';
     const script = [`cp .git/index ${index} 2>/dev/null || rm -f ${index}`, `GIT_INDEX_FILE=${index} git add -A >/dev/null 2>&1`, `GIT_INDEX_FILE=${index} git diff --cached --binary ${this.state.baseCommit}`, 'rc=$?', `rm -f ${index}`, 'exit $rc'].join('\n');
     const result = await this.exec(script, { outputCapBytes: 512 * 1024 * 1024 });
-    if (result.exitCode !== 0) throw new HarnessError('SANDBOX', `git diff failed: ${result.output.slice(0, 500)}`);
+    // Not an empty patch: an unknown one (the agent removed or broke .git), which is never graded.
+    if (result.exitCode !== 0) throw new HarnessError('PATCH_UNREADABLE', `git diff failed: ${result.output.slice(0, 500)}`, { instanceId: this.state.instanceId });
     return result.output;
   }
 
@@ -151,9 +159,11 @@ export class DockerSandbox implements Sandbox {
   }
 
   async snapshot(name = `snap-${this.state.snapshots.length + 1}`): Promise<SnapshotInfo> {
+    // Part of an image tag (at most 128 characters with the session id) and printed back.
+    safePathSegment(name, 'snapshot name', SNAPSHOT_NAME_MAX);
     await this.assertAlive();
     const tag = `${this.sessionId}-${name}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-    await this.container.commit('swe-harness/snapshot', tag, managed(sessionLabels(this.state, 'snapshot')));
+    await this.container.commit('swe-harness/snapshot', tag, managed(sessionLabels(this.state, 'snapshot', this.store)));
     const info = { name, image: `swe-harness/snapshot:${tag}`, createdAt: new Date().toISOString() };
     this.state = { ...this.state, snapshots: [...this.state.snapshots.filter((s) => s.name !== name), info] };
     this.store.save(this.state);
@@ -161,11 +171,12 @@ export class DockerSandbox implements Sandbox {
   }
 
   async restore(name: string): Promise<void> {
+    safePathSegment(name, 'snapshot name', SNAPSHOT_NAME_MAX);
     const snapshot = this.state.snapshots.find((s) => s.name === name);
     if (!snapshot) throw new HarnessError('SANDBOX', `session ${this.sessionId} has no snapshot ${name} (has: ${this.state.snapshots.map((s) => s.name).join(', ') || 'none'})`);
     this.shell?.close();
     this.shell = undefined;
-    const fresh = await containerRuntime().start({ image: snapshot.image, labels: sessionLabels(this.state, 'session'), limits: this.state.limits });
+    const fresh = await containerRuntime().start({ image: snapshot.image, labels: sessionLabels(this.state, 'session', this.store), limits: this.state.limits });
     await this.container.remove();
     this.state = { ...this.state, containerId: fresh.id, stoppedAt: undefined };
     this.store.save(this.state);
@@ -186,8 +197,16 @@ export class DockerSandbox implements Sandbox {
     this.store.remove(this.sessionId);
   }
 
+  /** Lets go of the shell (its socket would keep the process alive); the container lives on. */
   close(): void {
     this.shell?.close();
     this.shell = undefined;
+    // A shell still opening is closed when it arrives.
+    void this.opening?.then((shell) => shell.close(), () => undefined);
+  }
+
+  /** `using box = attachSession(...)`: the shell is let go whatever happened. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 }

@@ -31,7 +31,8 @@ export interface SnapshotInfo {
   createdAt: string;
 }
 
-export interface Sandbox {
+/** Disposing lets go of this process's connection (close), never of the sandbox. */
+export interface Sandbox extends Disposable {
   readonly sessionId: string;
   /** The repository root inside the sandbox. */
   readonly workdir: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { pathInside, safePathSegment } from '../util/safe-path.js';
 
 export const sessionStateSchema = z.object({
   sessionId: z.string(),
@@ -19,6 +20,8 @@ export const sessionStateSchema = z.object({
   testCommand: z.string(),
   logParser: z.string(),
   createdAt: z.string(),
+  /** Who started it (see util/owner.ts); the session outlives that process on purpose. */
+  owner: z.string().optional(),
   stoppedAt: z.string().optional(),
 });
 
@@ -32,8 +35,9 @@ export class SessionStore {
     this.dir = path.resolve(stateDir, 'sessions');
   }
 
-  private file(sessionId: string): string {
-    return path.join(this.dir, `${sessionId}.json`);
+  /** Where a session's state is: its containers and snapshots carry it as a label. */
+  file(sessionId: string): string {
+    return pathInside(this.dir, `${safePathSegment(sessionId, 'session id')}.json`);
   }
 
   save(state: SessionState): void {

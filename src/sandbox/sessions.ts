@@ -3,8 +3,10 @@ import { SpecRegistry } from '../config/spec-registry.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import { containerRuntime } from '../runtime/registry.js';
 import type { Instance } from '../instance/instance-schema.js';
+import { ownerId } from '../util/owner.js';
 import { TESTBED } from '../grading/eval-markers.js';
-import { makeTestSpec } from '../test-spec/test-spec.js';
+import { safePathSegment } from '../util/safe-path.js';
+import { makeInstanceTestSpec } from '../images/prebuilt.js';
 import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
 
@@ -25,14 +27,16 @@ function defaults(config: HarnessConfig) {
  */
 export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
   const { config, instance } = opts;
-  const specs = new SpecRegistry(config.spec_dirs);
-  const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
+  safePathSegment(opts.runId, 'run id');
+  const specs = SpecRegistry.forConfig(config);
+  const spec = makeInstanceTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
   const limits = containerLimits(config, config.agent.network);
   const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };
+  const store = new SessionStore(config.state_dir);
   const container = await containerRuntime().start({
     image: images.instance,
-    labels: sessionLabels(partial, 'session'),
+    labels: sessionLabels(partial, 'session', store),
     limits,
   });
   const state: SessionState = {
@@ -46,8 +50,8 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
     testCommand: spec.env.test_cmd,
     logParser: spec.logParser,
     createdAt: new Date().toISOString(),
+    owner: ownerId(),
   };
-  const store = new SessionStore(config.state_dir);
   store.save(state);
   return new DockerSandbox(state, store, defaults(config));
 }

@@ -13,8 +13,10 @@ function envExports(env: Record<string, string>): string[] {
  * Files the model's patch may not change because they change how tests run or report (see
  * runner-guard.ts): restored to base_commit, or removed when new, before the test patch.
  * Untracked files under node_modules are installed dependencies, not the patch's.
+ * The tracked ones are those the patch changed or deleted (`git ls-tree` refuses `:(glob)`
+ * pathspecs, so it cannot list them).
  */
-function protectFiles(baseCommit: string, globs: string[]): string[] {
+export function protectFiles(baseCommit: string, globs: string[]): string[] {
   if (globs.length === 0) return [];
   const specs = globs.flatMap(expandBraces).map((g) => shellQuote(`:(glob)${g}`)).join(' ');
   return [

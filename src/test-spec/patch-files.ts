@@ -106,3 +106,16 @@ export function changedLines(patch: string): Array<{ file: string; sign: '+' | '
   }
   return out;
 }
+
+/**
+ * Test files as the runner takes them: paths, or dotted modules (Django's runtests.py takes
+ * `tests/admin_views/tests.py` as `admin_views.tests`, with the spec's `strip_prefix: tests/`).
+ */
+export function formatDirectives(files: string[], rule: { format: 'files' | 'modules'; strip_prefix?: string | undefined }): string[] {
+  if (rule.format === 'files') return files;
+  return files.map((f) => {
+    const prefix = rule.strip_prefix;
+    const rest = prefix && f.startsWith(prefix) ? f.slice(prefix.length) : f;
+    return rest.replace(/\.py$/, '').replaceAll('/', '.');
+  });
+}

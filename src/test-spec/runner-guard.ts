@@ -113,6 +113,9 @@ const BY_PARSER: Array<[RegExp, RunnerGuard]> = [
   [/junit|maven|surefire|gradle/, JVM],
 ];
 
+/** Parsers of pytest's output (SWE-bench's per-repository readings of it). */
+const PYTEST_FAMILY = /pytest|matplotlib|seaborn/;
+
 /** pytest reads its ini from the first folder, walking up from the test files' folders, that has one. */
 const PYTEST_INI_FILES = ['pytest.ini', '.pytest.ini', 'tox.ini', 'setup.cfg', 'pyproject.toml'];
 
@@ -130,7 +133,7 @@ export function pytestConfigPaths(testFiles: string[]): string[] {
 export function runnerGuard(base: string, logParser: string, testFiles: string[], extraProtected: string[] = []): RunnerGuard {
   const language = BY_BASE[base] ?? BY_PARSER.find(([re]) => re.test(logParser))?.[1];
   const guard = language ?? { protect: [], refusePaths: [], refuseLines: [], pythonShadowCheck: false };
-  const pytestFiles = /pytest/.test(logParser) ? pytestConfigPaths(testFiles) : [];
+  const pytestFiles = PYTEST_FAMILY.test(logParser) ? pytestConfigPaths(testFiles) : [];
   return {
     protect: [...new Set([...guard.protect, ...pytestFiles, ...extraProtected])],
     refusePaths: [...ANY_LANGUAGE.refusePaths, ...guard.refusePaths],

@@ -11,7 +11,7 @@ import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
 import { TESTBED } from '../grading/eval-markers.js';
 import { makeEvalScript } from './eval-script.js';
-import { testDirectives } from './patch-files.js';
+import { formatDirectives, testDirectives } from './patch-files.js';
 import { runnerGuard, type RunnerGuard } from './runner-guard.js';
 
 /** One image to build: its Dockerfile, build args, and the tag that is its content hash. */
@@ -22,7 +22,7 @@ export interface ImageRecipe {
   dockerfile: string;
   buildArgs: Record<string, string>;
   /** The image this one is built FROM (a recipe of ours, or an outside image). */
-  parent: ImageRecipe | { kind: 'os'; tag: string };
+  parent: ImageRecipe | { kind: 'os' | 'prebuilt'; tag: string };
 }
 
 /** Everything needed to build, run and grade one instance: pure data from instance + spec. */
@@ -33,9 +33,12 @@ export interface TestSpec {
   baseCommit: string;
   specFile: string;
   env: EnvSpec;
-  base: ImageRecipe;
-  envImage: ImageRecipe;
+  /** Our base and env layers; absent when the instance image derives from a published one. */
+  base?: ImageRecipe;
+  envImage?: ImageRecipe;
   instanceImage: ImageRecipe;
+  /** A published instance image (registry/namespace/name:tag) the instance image is made from. */
+  prebuiltImage?: string;
   testFiles: string[];
   failToPass: string[];
   passToPass: string[];
@@ -103,6 +106,13 @@ function tagSafe(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9_.-]/g, '-').slice(0, 100);
 }
 
+/** SWE-bench's `packages: requirements.txt`: the first of the spec's files the repo has. */
+function requirementsStep(files: string[]): string[] {
+  if (files.length === 0) return [];
+  const list = files.map(shellQuote).join(' ');
+  return [`for f in ${list}; do if [ -f "$f" ]; then python3 -m pip install --no-cache-dir -r "$f"; break; fi; done`];
+}
+
 function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe): ImageRecipe {
   const lines = [
     `FROM ${envImage.tag}`,
@@ -110,7 +120,7 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
     // The repository at base_commit, with no history or refs after it (see repo/checkout.ts).
     `COPY repo/ ${TESTBED}/`,
     `WORKDIR ${TESTBED}`,
-    ...runSteps([...env.pre_install, ...env.install]),
+    ...runSteps([...requirementsStep(env.requirements), ...env.pre_install, ...env.install]),
     // Files the install made (egg-info, build output) are not the agent's change: ignore them.
     "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
   ];
@@ -118,6 +128,49 @@ function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe)
   const hash = contentHash({ dockerfile, parent: envImage.hash, repo: instance.repo, commit: instance.base_commit });
   const tag = `swe-harness/instance:${tagSafe(instance.instance_id)}-${hash.slice(0, 12)}`;
   return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: envImage };
+}
+
+/** How SWE-bench's instance images expect commands to run: its conda env `testbed`. */
+export const PREBUILT_ACTIVATION = ['source /opt/miniconda3/bin/activate', 'conda activate testbed'];
+
+/**
+ * The repository of a published image was cloned whole and reset to base_commit; older images
+ * keep the remote's branches and tags, so the fix is one `git log --all` away. We strip it,
+ * not refuse the image: delete every ref and remote, expire the reflog, prune unreachable
+ * objects, then check that every commit left is an ancestor of HEAD. An image whose HEAD is
+ * not base_commit is refused (its tree is not the task's).
+ */
+export function stripHistoryScript(baseCommit: string): string {
+  return [
+    'set -euo pipefail',
+    `cd ${TESTBED} 2>/dev/null || { echo "REFUSED: the image has no ${TESTBED}"; exit 1; }`,
+    'head=$(git rev-parse HEAD 2>/dev/null) || { echo "REFUSED: no git repository at /testbed"; exit 1; }',
+    `case "$head" in ${baseCommit}*) ;; *) echo "REFUSED: /testbed is at $head, not base_commit ${baseCommit}"; exit 1;; esac`,
+    'git checkout -q --detach',
+    'git for-each-ref --format="%(refname)" | while read -r ref; do git update-ref -d "$ref"; done',
+    'for r in $(git remote); do git remote remove "$r"; done',
+    'git checkout -q -b main',
+    'rm -f .git/FETCH_HEAD .git/ORIG_HEAD .git/shallow.lock; git stash clear',
+    'git reflog expire --expire=now --all && git gc -q --prune=now',
+    'all=$(git rev-list --all --reflog | wc -l); mine=$(git rev-list HEAD | wc -l)',
+    '[ "$all" = "$mine" ] || { echo "REFUSED: $((all - mine)) commit(s) not behind base_commit remain after stripping"; exit 1; }',
+    'echo "history after base_commit: none ($mine commits up to it)"',
+  ].join('; '); // one line: a Dockerfile RUN cannot hold a newline
+}
+
+function prebuiltInstanceRecipe(instance: Instance, prebuilt: string): ImageRecipe {
+  const lines = [
+    `FROM ${prebuilt}`,
+    'SHELL ["/bin/bash", "-c"]',
+    `WORKDIR ${TESTBED}`,
+    ...runSteps([stripHistoryScript(instance.base_commit)]),
+    'RUN git config --global user.email harness@swe-harness.local && git config --global user.name swe-harness',
+    "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
+  ];
+  const dockerfile = `${lines.join('\n')}\n`;
+  const hash = contentHash({ dockerfile, prebuilt, repo: instance.repo, commit: instance.base_commit });
+  const tag = `swe-harness/instance:${tagSafe(instance.instance_id)}-${hash.slice(0, 12)}`;
+  return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: { kind: 'prebuilt', tag: prebuilt } };
 }
 
 /** An unknown parser is the spec's mistake: say so before any image is built. */
@@ -129,19 +182,26 @@ function checkLogParser(name: string, file: string, instanceId: string): void {
   }
 }
 
-export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config: HarnessConfig): TestSpec {
+/**
+ * `prebuiltImage`: a published image (SWE-bench's layout) to make the instance image from
+ * instead of our three layers; src/images chooses it. Its tests run in its conda environment.
+ */
+export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config: HarnessConfig, prebuiltImage?: string): TestSpec {
   const { env, file } = resolved;
   checkLogParser(env.log_parser, file, instance.instance_id);
-  const base = baseRecipe(env, config, file);
-  const envImage = envRecipe(env, base, file);
-  const instanceImage = instanceRecipe(instance, env, envImage);
+  const base = prebuiltImage ? undefined : baseRecipe(env, config, file);
+  const envImage = base ? envRecipe(env, base, file) : undefined;
+  const instanceImage = envImage ? instanceRecipe(instance, env, envImage) : prebuiltInstanceRecipe(instance, prebuiltImage as string);
   const testFiles = testDirectives(instance.test_patch);
-  const testCommand = env.test_cmd.replaceAll('{tests}', testFiles.map(shellQuote).join(' '));
+  // A test file named like an option (-x.py) would be read as one by the runner.
+  const testCommand = env.test_cmd.replaceAll('{tests}', formatDirectives(testFiles, env.test_directives).map((f) => shellQuote(f.startsWith('-') ? `./${f}` : f)).join(' '));
   const guard = runnerGuard(env.base, env.log_parser, testFiles, env.protected_files);
+  // The activation runs before the interpreter check, which must use the image's own Python.
+  const evalEnv = prebuiltImage ? { ...env, eval_commands: [...PREBUILT_ACTIVATION, ...env.eval_commands] } : env;
   const evalScript = makeEvalScript({
     baseCommit: instance.base_commit,
     testPatch: instance.test_patch,
-    env,
+    env: evalEnv,
     testCommand,
     protectedFiles: guard.protect,
     pythonShadowCheck: guard.pythonShadowCheck,
@@ -156,6 +216,7 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
     base,
     envImage,
     instanceImage,
+    prebuiltImage,
     testFiles,
     failToPass: instance.FAIL_TO_PASS,
     passToPass: instance.PASS_TO_PASS,

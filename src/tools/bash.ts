@@ -30,7 +30,7 @@ export const bashTool = defineTool({
   ].join(' '),
   parameters,
   async execute(args, ctx) {
-    const result = await ctx.sandbox.exec(args.command, { timeoutSeconds: args.timeout_seconds, signal: ctx.signal });
+    const result = await ctx.sandbox.exec(args.command, { timeoutSeconds: args.timeout_seconds ?? ctx.timeoutSeconds, signal: ctx.signal });
     return { output: formatExec(result) };
   },
 });

@@ -45,12 +45,13 @@ export const runTestsTool = defineTool({
     const targets = args.files.map((f) => testTarget(f, ctx.sandbox.workdir));
     const parser = getLogParser(ctx.task.logParser);
     const command = ctx.task.testCommand.replaceAll('{tests}', targets.map(shellQuote).join(' '));
-    const result = await ctx.sandbox.exec(command, { timeoutSeconds: TEST_TIMEOUT_SECONDS, signal: ctx.signal, outputCapBytes: LOG_CAP_BYTES });
+    const timeoutSeconds = ctx.timeoutSeconds ?? TEST_TIMEOUT_SECONDS;
+    const result = await ctx.sandbox.exec(command, { timeoutSeconds, signal: ctx.signal, outputCapBytes: LOG_CAP_BYTES });
     const summary = summarizeTestRun({
       command,
       exitCode: result.exitCode,
       timedOut: result.timedOut,
-      timeoutSeconds: TEST_TIMEOUT_SECONDS,
+      timeoutSeconds,
       statuses: parser.parse(result.output),
       log: result.output,
       parser: parser.name,

@@ -12,6 +12,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Bytes of tool output the model sees (head and tail kept). */
   outputCapBytes: number;
+  /** Default seconds before a command is killed, when the call gives none (agent config). */
+  timeoutSeconds?: number;
 }
 
 export interface ToolResult {
@@ -27,6 +29,8 @@ export interface ToolDefinition<P extends z.ZodObject = z.ZodObject> {
   id: string;
   description: string;
   parameters: P;
+  /** This tool's output cap, over the context's (an agent config's per-tool option). */
+  outputCapBytes?: number;
   execute(args: z.infer<P>, ctx: ToolContext): Promise<ToolResult>;
 }
 
@@ -71,7 +75,7 @@ export async function runTool(tools: ToolDefinition[], name: string, rawArgs: st
   if (!parsed.success) return { isError: true, output: `invalid arguments for ${name}:\n${describeIssues(parsed.error)}` };
   try {
     const result = await tool.execute(parsed.data, ctx);
-    return { ...result, output: truncateOutput(result.output, ctx.outputCapBytes) };
+    return { ...result, output: truncateOutput(result.output, tool.outputCapBytes ?? ctx.outputCapBytes) };
   } catch (err) {
     // A dead sandbox or a cancelled run ends the episode; anything else is the model's to read.
     if (ctx.signal.aborted || (err instanceof HarnessError && (err.code === 'SANDBOX' || err.code === 'SESSION_GONE'))) throw err;

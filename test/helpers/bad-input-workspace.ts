@@ -86,9 +86,9 @@ export function makeBadInputWorkspace(): BadInputWorkspace {
 }
 
 /** The real CLI as a child process; resolves with its exit code and output, never rejects on a non-zero exit. */
-export function runCli(args: string[]): Promise<CliRun> {
+export function runCli(args: string[], cwd = PROJECT_ROOT): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

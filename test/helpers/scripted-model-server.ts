@@ -29,7 +29,8 @@ export type ServerTurn =
   | { kind: 'server-error'; status?: number; retryAfter?: string }
   /** A 200 whose body is not what the API sends; by default not JSON at all. */
   | { kind: 'malformed'; body?: string }
-  | { kind: 'error'; status: number; message: string };
+  /** An API error; `code` is OpenAI's error code (`context_length_exceeded`, ...). */
+  | { kind: 'error'; status: number; message: string; code?: string };
 
 export interface RecordedRequest {
   method: string;
@@ -121,13 +122,13 @@ function play(turn: ServerTurn | undefined, format: Format, request: unknown, re
       res.end(turn.body ?? '<html>502 Bad Gateway</html>');
       return;
     case 'error':
-      return send(res, turn.status, errorBody(format, turn.message));
+      return send(res, turn.status, errorBody(format, turn.message, 'invalid_request_error', turn.code));
   }
 }
 
 /** OpenAI: `{error: {message, type}}`; Anthropic: `{type: "error", error: {type, message}}`. */
-function errorBody(format: Format, message: string, type = 'invalid_request_error'): unknown {
-  return format === 'openai' ? { error: { message, type, code: null } } : { type: 'error', error: { type, message } };
+function errorBody(format: Format, message: string, type = 'invalid_request_error', code?: string): unknown {
+  return format === 'openai' ? { error: { message, type, code: code ?? null } } : { type: 'error', error: { type, message } };
 }
 
 function openAIAnswer(turn: Extract<ServerTurn, { kind: 'answer' }>, model: string): unknown {

@@ -1,6 +1,8 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Container } from '../../src/runtime/container-runtime.js';
+import { DockerRuntime } from '../../src/docker/docker-runtime.js';
+import { managed, ownerLabels } from '../../src/runtime/labels.js';
 import { containerRuntime } from '../../src/runtime/registry.js';
 
 const IMAGE = 'swe-harness/os:bookworm';
@@ -63,5 +65,40 @@ describe('RunningContainer timeout', () => {
     }
     const err = await new Docker().getContainer(id).inspect().catch((e: { statusCode?: number }) => e);
     expect((err as { statusCode?: number }).statusCode).toBe(404);
+  });
+});
+
+describe('issue 18: nothing an exec started outlives it', () => {
+  /** The engine requests a client made after `since`, by path: what is still talking to Docker. */
+  function recordingClient(): { docker: Docker; pathsSince: (t: number) => string[] } {
+    const docker = new Docker();
+    const seen: Array<{ at: number; path: string }> = [];
+    const dial = docker.modem.dial.bind(docker.modem);
+    docker.modem.dial = (options: { path?: string }, callback: unknown) => {
+      seen.push({ at: Date.now(), path: options.path ?? '' });
+      return dial(options as never, callback as never);
+    };
+    return { docker, pathsSince: (t) => seen.filter((s) => s.at >= t).map((s) => s.path) };
+  }
+
+  it('the exec watch stops polling the engine when a timed-out container is removed (the CLI hung after TEST_TIMEOUT)', async () => {
+    const { docker, pathsSince } = recordingClient();
+    const box = await new DockerRuntime({ images: managed(), containers: () => managed(ownerLabels()) }, docker).start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
+    // The timeout lands just after one of the watch's polls, so the container is gone by its next.
+    const r = await box.exec(['bash', '-c', 'sleep 600'], { ...execOpts, timeoutMs: 1300 });
+    expect(r.timedOut).toBe(true);
+    await box.remove();
+    const removed = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(pathsSince(removed).filter((p) => p.startsWith('/exec/'))).toEqual([]);
+  });
+
+  it('the exec watch stops when the command ended normally', async () => {
+    const { docker, pathsSince } = recordingClient();
+    await using box = await new DockerRuntime({ images: managed(), containers: () => managed(ownerLabels()) }, docker).start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
+    await box.exec(['bash', '-c', 'sleep 2'], execOpts);
+    const returned = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(pathsSince(returned).filter((p) => p.startsWith('/exec/'))).toEqual([]);
   });
 });

@@ -70,5 +70,7 @@ describe('runAgentLoop', () => {
     const { outcome } = await run([note('a')]);
     expect(outcome).toMatchObject({ exitStatus: 'model_error', spent: { steps: 1 } });
     expect(outcome.message).toMatch(/script exhausted/);
+    // The failure keeps its own code, so the run reports it as that error, not as a verdict.
+    expect(outcome.errorCode).toBe('MODEL_ERROR');
   });
 });

@@ -57,18 +57,22 @@ describe('pytest parser', () => {
     expect(parseFixture('pytest', 'pytest9-rA-color.txt')).toStrictEqual(rA);
   });
 
-  it('keeps FAILED when a conftest hook prints a fake PASSED line after the summary', () => {
+  it('does not read a fake PASSED line a conftest hook printed after the final summary line', () => {
     const log = fixture('pytest9-rA.txt');
     // The fixture really ends with the spoof, printed by pytest_unconfigure.
     expect(log.trimEnd().endsWith('PASSED tests/test_sample.py::TestMath::test_sub_fails')).toBe(true);
     expect(parse('pytest', log)['tests/test_sample.py::TestMath::test_sub_fails']).toBe('FAILED');
   });
 
-  it('keeps FAILED whichever order the spoofed and the real line come in', () => {
+  it('keeps the last report of a name, as SWE-bench does; the completion check refuses the spoof', () => {
     const real = 'FAILED t.py::test_a - AssertionError: boom';
     const spoof = 'PASSED t.py::test_a';
     expect(parse('pytest', `${spoof}\n${real}\n`)).toStrictEqual({ 't.py::test_a': 'FAILED' });
-    expect(parse('pytest', `${real}\n${spoof}\n`)).toStrictEqual({ 't.py::test_a': 'FAILED' });
+    expect(parse('pytest', `${real}\n${spoof}\n`)).toStrictEqual({ 't.py::test_a': 'PASSED' });
+    // Printed before pytest's own summary line: pytest counts no pass, and exited 1.
+    const log = `${real}\n${spoof}\n===== 1 failed in 0.01s =====\n`;
+    const parser = getLogParser('pytest');
+    expect(parser.checkCompletion?.(log, parser.parse(log), 1)).toContain("pytest's summary counts 0 passed");
   });
 
   it('keeps the [100%] name SWE-bench keeps from a wrapped progress line', () => {
@@ -86,8 +90,9 @@ describe('unittest parser', () => {
       'test_payment (shop.tests.CartTests)': 'SKIPPED',
       'test_rounding_bug (shop.tests.CartTests)': 'XFAIL',
       // `test_subtests (…) ... test_total (…) ... ok`: a test whose subtest failed prints
-      // no result; its FAIL: header names it.
+      // no result; its FAIL: header names it. SWE-bench names the whole chain.
       'test_total (shop.tests.CartTests)': 'PASSED',
+      'test_subtests (shop.tests.CartTests) ... test_total (shop.tests.CartTests)': 'PASSED',
       'test_subtests (shop.tests.CartTests)': 'FAILED',
       // A docstring test: SWE-bench's name is the docstring line; the id line is kept too.
       'Totals ignore removed items.': 'PASSED',
@@ -150,9 +155,20 @@ describe('django parser', () => {
 });
 
 describe('sympy parser', () => {
-  it('reads bin/test --verbose output, including the last test of each file', () => {
-    // Beside `[FAIL]`/`[OK]`: `test_raises_ok` and `test_price_format`, which SWE-bench misses.
+  it('reads bin/test --verbose output as SWE-bench does: ok, F, E, not the last test of a file', () => {
+    // `test_raises_ok ok   [FAIL]` and `test_price_format ok   [OK]` do not end with ` ok`.
     expect(parseFixture('sympy', 'sympy-verbose.txt')).toStrictEqual({
+      test_total: 'PASSED',
+      test_discount: 'FAILED',
+      test_checkout_raises: 'ERROR',
+      // Traceback headers, recorded as SWE-bench records them.
+      'sympy/zzshop/tests/test_cart.py:test_checkout_raises': 'FAILED',
+      'sympy/zzshop/tests/test_cart.py::test_discount': 'FAILED',
+    });
+  });
+
+  it('sympy-faithful reads every mark and the last test of each file', () => {
+    expect(parseFixture('sympy-faithful', 'sympy-verbose.txt')).toStrictEqual({
       test_total: 'PASSED',
       test_discount: 'FAILED',
       test_checkout_raises: 'ERROR',
@@ -161,7 +177,6 @@ describe('sympy parser', () => {
       test_skipped_decorator: 'SKIPPED',
       test_raises_ok: 'PASSED',
       test_price_format: 'PASSED',
-      // Traceback headers, recorded as SWE-bench records them.
       'sympy/zzshop/tests/test_cart.py:test_checkout_raises': 'FAILED',
       'sympy/zzshop/tests/test_cart.py::test_discount': 'FAILED',
     });
@@ -342,7 +357,7 @@ describe('every parser', () => {
     ['pytest', 'pytest9-rA-v.txt'],
     ['unittest', 'unittest-py311.txt'],
     ['django', 'django32-verbosity2.txt'],
-    ['sympy', 'sympy-verbose.txt'],
+    ['sympy-faithful', 'sympy-verbose.txt'],
     ['node-tap', 'node20-tap.txt'],
     ['node-spec', 'node20-spec.txt'],
     ['junit-xml', 'junit-in-log.txt'],
@@ -364,14 +379,33 @@ describe('every parser', () => {
 describe('log parser registry', () => {
   it('lists the built-in parsers', () => {
     expect(logParserNames()).toStrictEqual([
+      'cargo',
       'django',
       'gotest',
+      'gradle',
+      'gtest',
+      'jest',
+      'jest-json',
       'junit-xml',
+      'matplotlib',
+      'maven',
+      'minitest',
+      'mocha',
+      'mocha-json',
       'node-spec',
       'node-tap',
+      'phpunit',
       'pytest',
+      'pytest-options',
+      'pytest-v2',
+      'rspec',
+      'rspec-json',
+      'seaborn',
+      'seaborn-faithful',
       'sympy',
+      'sympy-faithful',
       'unittest',
+      'vitest',
     ]);
   });
 

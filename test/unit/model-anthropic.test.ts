@@ -73,9 +73,10 @@ describe('Anthropic provider, against a scripted Messages server', () => {
     expect(sentBody(0)).toEqual({
       model: 'claude-test',
       max_tokens: 4096,
-      system: 'You fix bugs.',
+      // The stable prefix is marked for prompt caching: the last tool definition and the system prompt.
+      system: [{ type: 'text', text: 'You fix bugs.', cache_control: { type: 'ephemeral' } }],
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Fix the failing test.' }] }],
-      tools: [{ name: 'read_file', description: 'Read a file of the repository', input_schema: TOOLS[0]?.parameters }],
+      tools: [{ name: 'read_file', description: 'Read a file of the repository', input_schema: TOOLS[0]?.parameters, cache_control: { type: 'ephemeral' } }],
     });
     expect((sentBody(1).messages as unknown[]).slice(1)).toEqual([
       {
@@ -114,6 +115,26 @@ describe('Anthropic provider, against a scripted Messages server', () => {
     expect(sentBody(0)).toMatchObject({ temperature: 0, top_p: 0.5, max_tokens: 1000 });
     expect(sentBody(0)).not.toHaveProperty('seed');
     expect(sentBody(0)).not.toHaveProperty('tools');
+  });
+
+  it('sends the system prompt as plain text and no cache_control with prompt_cache: false', async () => {
+    server.script([{ kind: 'answer', text: 'a' }]);
+    await anthropic({ prompt_cache: false }).query(HISTORY, TOOLS, {});
+    expect(sentBody(0)).toMatchObject({ system: 'You fix bugs.' });
+    expect(server.requests[0]?.rawBody).not.toContain('cache_control');
+  });
+
+  it('prices cache tokens at 0.1x and 1.25x of input when the model has no cache prices (Anthropic multipliers)', async () => {
+    server.script([{ kind: 'answer', text: 'a', usage: { input: 100, output: 50, cacheRead: 1000, cacheWrite: 200 } }]);
+    const answer = await anthropic({ prices: { input: 3, output: 15 } }).query(HISTORY, [], {});
+    // (100 x 3 + 1000 x 0.3 + 200 x 3.75 + 50 x 15) / 1e6
+    expect(answer.costUsd).toBeCloseTo(0.0021, 12);
+  });
+
+  it('ends a "prompt is too long" rejection with MODEL_CONTEXT_LIMIT, not retried', async () => {
+    server.script([{ kind: 'error', status: 400, message: 'prompt is too long: 210000 tokens > 200000 maximum' }]);
+    await expect(anthropic().query(HISTORY, [], {})).rejects.toMatchObject({ code: 'MODEL_CONTEXT_LIMIT' });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('sums input, cache-read and cache-write tokens and prices each at its rate', async () => {

@@ -81,6 +81,23 @@ describe('OpenAI-compatible provider, against a scripted Chat Completions server
     expect(Object.keys(sentBody(1)).sort()).toEqual(['messages', 'model']);
   });
 
+  it('sends max_completion_tokens to the reasoning families (o1, o3, gpt-5) and when the config says so', async () => {
+    server.script([{ kind: 'answer', text: 'a' }, { kind: 'answer', text: 'b' }, { kind: 'answer', text: 'c' }]);
+    await openai({ model: 'o3-2025-04-16', max_tokens: 256 }).query(HISTORY, [], {});
+    await openai({ model: 'gpt-5-mini', max_tokens: 256 }).query(HISTORY, [], {});
+    await openai({ model: 'my-proxy-model', max_tokens: 256, max_tokens_param: 'max_completion_tokens' }).query(HISTORY, [], {});
+    for (const i of [0, 1, 2]) {
+      expect(sentBody(i)).toMatchObject({ max_completion_tokens: 256 });
+      expect(sentBody(i)).not.toHaveProperty('max_tokens');
+    }
+  });
+
+  it('ends a context_length_exceeded rejection with MODEL_CONTEXT_LIMIT, not retried', async () => {
+    server.script([{ kind: 'error', status: 400, message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130001 tokens.", code: 'context_length_exceeded' }]);
+    await expect(openai().query(HISTORY, [], {})).rejects.toMatchObject({ code: 'MODEL_CONTEXT_LIMIT' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('sends the key as a Bearer header and nowhere else; api_key_env: null sends none', async () => {
     server.script([{ kind: 'answer', text: 'a' }]);
     await openai().query(HISTORY, TOOLS, {});

@@ -35,9 +35,9 @@ describe('price lookup and cost', () => {
     expect(findPrice({ 'gpt-4o': { input: 1, output: 2 } }, 'gpt-4o-audio-preview')).toBeUndefined();
   });
 
-  it('charges cache tokens at the input price when the model has no cache prices', () => {
-    const cost = costOf({ inputTokens: 1000, outputTokens: 100, cacheReadTokens: 500 }, { input: 1, output: 10 });
-    expect(cost).toEqual({ costUsd: (1000 * 1 + 100 * 10) / 1e6, priced: true });
+  it("charges cache tokens at Anthropic's multipliers of input (reads 0.1x, writes 1.25x) when the model has no cache prices", () => {
+    const cost = costOf({ inputTokens: 1000, outputTokens: 100, cacheReadTokens: 500, cacheWriteTokens: 200 }, { input: 1, output: 10 });
+    expect(cost.costUsd).toBeCloseTo((300 * 1 + 500 * 0.1 + 200 * 1.25 + 100 * 10) / 1e6, 12);
   });
 
   it('reports an unknown price as unpriced, not free', () => {

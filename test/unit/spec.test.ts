@@ -7,7 +7,7 @@ import { parseRepoSpec, SpecRegistry } from '../../src/config/spec-registry.js';
 import { versionInRange } from '../../src/config/version-range.js';
 import { HarnessError } from '../../src/errors.js';
 import type { Instance } from '../../src/instance/instance-schema.js';
-import { patchFiles, testDirectives } from '../../src/test-spec/patch-files.js';
+import { formatDirectives, patchFiles, testDirectives } from '../../src/test-spec/patch-files.js';
 import { makeTestSpec } from '../../src/test-spec/test-spec.js';
 
 const SPEC = `repo: acme/widgets
@@ -139,5 +139,62 @@ describe('makeTestSpec', () => {
     expect(spec.evalScript).toContain('rm -rf -- tests/test_new.py');
     expect(spec.evalScript.indexOf('>>>>> Start Test Output')).toBeLessThan(spec.evalScript.indexOf('pytest -rA'));
     expect(spec.evalScript).toContain('+y\n');
+  });
+});
+
+describe('offline and registry variants of one version', () => {
+  const BOTH = `repo: acme/widgets
+specs:
+  - versions: ["1.0"]
+    source: offline
+    base: python
+    system_packages: [python3-pytest]
+    test_cmd: "python3 -m pytest {tests}"
+    log_parser: pytest
+  - versions: ["1.0", "0.9"]
+    source: registry
+    base: python
+    language_version: "3.6"
+    language_packages: ["pytest==4.6"]
+    requirements: [requirements-dev.txt, requirements.txt]
+    test_cmd: "pytest -rA {tests}"
+    log_parser: pytest
+`;
+  const dir = specDir({ 'acme__widgets.yaml': BOTH });
+
+  it('chooses the entry for images.source, and any entry without a source', () => {
+    expect(new SpecRegistry([dir], 'offline').resolve('acme/widgets', '1.0').env.source).toBe('offline');
+    expect(new SpecRegistry([dir], 'registry').resolve('acme/widgets', '1.0').env.source).toBe('registry');
+    expect(new SpecRegistry([dir]).resolve('acme/widgets', '1.0').env.source).toBe('offline');
+    const shared = specDir({ 'acme__widgets.yaml': SPEC });
+    expect(new SpecRegistry([shared], 'registry').resolve('acme/widgets', '1.0').env.source).toBeUndefined();
+  });
+
+  it('says which source has the version when the configured one has none', () => {
+    try {
+      new SpecRegistry([dir], 'offline').resolve('acme/widgets', '0.9');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as HarnessError).code).toBe('SPEC_NOT_FOUND');
+      expect((err as HarnessError).context.field).toBe('source');
+      expect((err as HarnessError).message).toContain('images.source: registry');
+    }
+  });
+
+  it('pip-installs the first requirements file the repo has, before pre_install', () => {
+    const registry = new SpecRegistry([dir], 'registry');
+    const instance = { instance_id: 'acme__widgets-2', repo: 'acme/widgets', base_commit: 'c'.repeat(40), patch: '', test_patch: TEST_PATCH, problem_statement: '', version: '1.0', FAIL_TO_PASS: [], PASS_TO_PASS: [] } as unknown as Instance;
+    const spec = makeTestSpec(instance, registry.resolve('acme/widgets', '1.0'), { ...loadHarnessConfig(), images: { ...loadHarnessConfig().images, source: 'registry' } });
+    expect(spec.instanceImage.dockerfile).toContain("for f in requirements-dev.txt requirements.txt; do if [ -f \"$f\" ]; then python3 -m pip install --no-cache-dir -r \"$f\"; break; fi; done");
+    expect(spec.envImage.dockerfile).toContain('RUN python3 -m pip install --no-cache-dir pytest==4.6');
+    expect(spec.base.buildArgs.LANGUAGE_VERSION).toBe('3.6');
+  });
+});
+
+describe('formatDirectives', () => {
+  it("names Django's tests as runtests.py takes them: dotted modules without tests/", () => {
+    const files = ['tests/admin_views/tests.py', 'tests/migrations/test_operations.py', 'django/test/x.py'];
+    expect(formatDirectives(files, { format: 'modules', strip_prefix: 'tests/' })).toEqual(['admin_views.tests', 'migrations.test_operations', 'django.test.x']);
+    expect(formatDirectives(files, { format: 'files' })).toEqual(files);
   });
 });

@@ -1,18 +1,17 @@
 import { loadHarnessConfig } from '../../config/harness-config.js';
 import { containerRuntime } from '../../runtime/registry.js';
-import { cleanupByLabel } from '../../runtime/cleanup.js';
-import { listSessions } from '../../sandbox/sessions.js';
-import { SessionStore } from '../../sandbox/session-store.js';
+import { removeDeadLeftovers, removeRunLeftovers } from '../../sandbox/leftovers.js';
 
-/** `swe-harness cleanup [--run-id R]`: containers, snapshots and session state, by label. */
-export async function cleanupCommand(values: { runId?: string; config?: string }): Promise<number> {
-  const config = loadHarnessConfig(values.config);
-  const runId = values.runId;
+/**
+ * `swe-harness cleanup [--run-id R [--force]]`: without a run, what dead processes left
+ * (live sessions stay); with one, everything of that run unless a live process works on it.
+ */
+export async function cleanupCommand(values: Record<string, unknown>): Promise<number> {
+  const config = loadHarnessConfig(values.config as string | undefined);
+  const runId = values['run-id'] as string | undefined;
   await containerRuntime().assertAvailable();
-  const removed = await cleanupByLabel(runId);
-  const store = new SessionStore(config.state_dir);
-  const sessions = listSessions(config).filter((s) => runId === undefined || s.runId === runId);
-  for (const s of sessions) store.remove(s.sessionId);
-  process.stdout.write(`removed ${removed.containers} container(s), ${removed.images} snapshot image(s), ${sessions.length} session state file(s)${runId ? ` of run ${runId}` : ''}\n`);
+  const removed = runId ? await removeRunLeftovers(config, runId, values.force === true) : await removeDeadLeftovers(config);
+  const kept = removed.keptContainers + removed.keptImages > 0 ? `; kept ${removed.keptContainers} container(s) and ${removed.keptImages} snapshot(s) still in use` : '';
+  process.stdout.write(`removed ${removed.containers} container(s), ${removed.images} snapshot image(s), ${removed.sessionStates} session state file(s)${runId ? ` of run ${runId}` : ''}${kept}\n`);
   return 0;
 }

@@ -1,12 +1,15 @@
 import { containerRuntime } from '../../runtime/registry.js';
 import { runEvaluation } from '../../run/evaluate-batch.js';
 import { HarnessError } from '../../errors.js';
+import { isSafeName } from '../../util/safe-path.js';
 import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';
 import { isEvaluationError } from '../../report/summary.js';
-import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { gradingExitCode } from '../exit-code.js';
+import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeRunReport } from './report.js';
 
 function resultRow(r: InstanceResult): string[] {
   const verdict = isEvaluationError(r) ? 'ERROR' : r.resolved ? 'RESOLVED' : r.resolution === 'PARTIAL' ? 'PARTIAL' : 'NO';
@@ -16,19 +19,15 @@ function resultRow(r: InstanceResult): string[] {
   return [r.instance_id, verdict, f2p, p2p, r.error?.code ?? r.verdict_reason?.code ?? '', total === undefined ? '' : `${total.toFixed(1)}s`];
 }
 
-export interface EvaluateOptions extends SelectionOptions {
-  predictions?: string;
-  runId?: string;
-  force?: boolean;
-  json?: boolean;
-}
-
-export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
-  const runId = values.runId;
-  const predictionsSource = values.predictions;
-  if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
+export async function evaluateCommand(values: Record<string, unknown>): Promise<number> {
+  // A dry run needs no run id and no Docker: it only says what would happen.
+  if (values['dry-run'] === true) return (await import('./plan.js')).planCommand(values);
+  const runId = values['run-id'] as string | undefined;
+  const predictionsSource = values.predictions as string | undefined;
+  if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
-  const selection = loadSelection(values);
+  const reporter = new ProgressReporter();
+  const selection = await loadSelection(values, reporter);
   printProblems('dataset problems (these records are skipped)', selection.problems);
   // Checked against the whole dataset: a full predictions file on a --filter subset is normal.
   const predictions = loadPredictions(predictionsSource, selection.allInstances);
@@ -48,7 +47,7 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
     force: values.force === true,
     rejected: [...selection.rejected, ...badPredictions],
     predictionsFile: predictionsSource,
-    reporter: new ProgressReporter(),
+    reporter,
   });
 
   if (values.json === true) {
@@ -64,6 +63,6 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
     }
     process.stdout.write(`reports: ${outcome.runDir}\n`);
   }
-  const hadErrors = outcome.summaries.some((s) => s.error_instances > 0);
-  return hadErrors || selection.problems.length > 0 || predictions.problems.length > 0 ? 2 : 0;
+  process.stderr.write(`html report: ${writeRunReport(outcome.runDir, selection.instances)}\n`);
+  return gradingExitCode(outcome.summaries, selection.problems.length + predictions.problems.length);
 }

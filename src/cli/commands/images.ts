@@ -1,35 +1,34 @@
 import { SpecRegistry } from '../../config/spec-registry.js';
 import { containerRuntime } from '../../runtime/registry.js';
-import { listManagedImages } from '../../runtime/cleanup.js';
+import { listImagesByReference, listManagedImages, type ManagedImage } from '../../runtime/cleanup.js';
 import { errorMessage, HarnessError } from '../../errors.js';
 import { makeImageBuilder } from '../../images/instance-images.js';
-import { makeTestSpec } from '../../test-spec/test-spec.js';
+import { makeInstanceTestSpec, prebuiltImagePattern } from '../../images/prebuilt.js';
 import { runPool } from '../../util/pool.js';
 import { loadHarnessConfig } from '../../config/harness-config.js';
-import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { ProgressReporter } from '../progress.js';
+import { loadSelection, prebuiltOverrides, printProblems } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
-export interface ImagesOptions extends SelectionOptions {
-  all?: boolean;
-}
-
-export async function imagesCommand(values: ImagesOptions, action: string | undefined): Promise<number> {
+export async function imagesCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const [action] = positionals;
   await containerRuntime().assertAvailable();
   if (action === 'build') return build(values);
-  if (action === 'list') return list();
+  if (action === 'list') return list(values);
   if (action === 'prune') return prune(values);
   throw new HarnessError('USAGE', 'images takes build, list or prune');
 }
 
-async function build(values: ImagesOptions): Promise<number> {
-  const selection = loadSelection(values);
+async function build(values: Record<string, unknown>): Promise<number> {
+  const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
-  const specs = new SpecRegistry(selection.config.spec_dirs);
-  const builder = makeImageBuilder(selection.config, specs, selection.instances, selection.repoDirs);
+  const specs = SpecRegistry.forConfig(selection.config);
+  const reporter = new ProgressReporter();
+  const builder = makeImageBuilder(selection.config, specs, selection.instances, selection.repoDirs, (p) => reporter.onTransfer(p));
   let failures = 0;
   await runPool(selection.instances, selection.concurrency, async (instance) => {
     try {
-      const spec = makeTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), selection.config);
+      const spec = makeInstanceTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), selection.config);
       const built = await builder.ensureInstanceImage(spec);
       process.stderr.write(`${instance.instance_id}: ${spec.instanceImage.tag}${built.built.instance ? ' (built)' : ' (exists)'}\n`);
     } catch (err) {
@@ -40,8 +39,15 @@ async function build(values: ImagesOptions): Promise<number> {
   return failures > 0 ? 2 : 0;
 }
 
-async function list(): Promise<number> {
-  const images = await listManagedImages();
+/** Ours (by label), and the published images the config names (by reference), as kind `prebuilt`. */
+async function knownImages(values: Record<string, unknown>): Promise<ManagedImage[]> {
+  const config = loadHarnessConfig(values.config as string | undefined, prebuiltOverrides(values));
+  const pattern = prebuiltImagePattern(config);
+  return [...(await listManagedImages()), ...(pattern ? await listImagesByReference(pattern, 'prebuilt') : [])];
+}
+
+async function list(values: Record<string, unknown>): Promise<number> {
+  const images = await knownImages(values);
   const rows = images
     .sort((a, b) => a.kind.localeCompare(b.kind) || (a.tags[0] ?? '').localeCompare(b.tags[0] ?? ''))
     .map((img) => [img.kind, img.tags.join(',') || img.id.slice(7, 19), img.instance ?? '', `${(img.sizeBytes / 1e6).toFixed(0)} MB`, img.created.toISOString().slice(0, 19)]);
@@ -50,13 +56,13 @@ async function list(): Promise<number> {
 }
 
 /**
- * Removes instance images (the largest and most numerous layer) and any of ours that lost
- * their tag to a rebuild; with --all, env and base images too. Images in use are kept.
+ * Removes instance images (the largest and most numerous layer), the published instance
+ * images of the configured namespace, and any of ours that lost their tag to a rebuild; with
+ * --all, env and base images too. Images in use are kept.
  */
-async function prune(values: ImagesOptions): Promise<number> {
-  loadHarnessConfig(values.config);
-  const kinds = values.all === true ? ['instance', 'env', 'base'] : ['instance'];
-  const images = (await listManagedImages()).filter((img) => kinds.includes(img.kind) || img.tags.length === 0);
+async function prune(values: Record<string, unknown>): Promise<number> {
+  const kinds = values.all === true ? ['instance', 'prebuilt', 'env', 'base'] : ['instance', 'prebuilt'];
+  const images = (await knownImages(values)).filter((img) => kinds.includes(img.kind) || img.tags.length === 0);
   let removed = 0;
   for (const img of images) {
     try {

@@ -1,34 +1,19 @@
+import { loadAgent } from '../../agent/agent-config.js';
 import { getAgent, parseAgentName, type AgentChoice } from '../../agent/agents.js';
 import { runAgents } from '../../run/agent-run.js';
 import { loadPriceTable } from '../../config/prices.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
+import { isSafeName } from '../../util/safe-path.js';
 import type { ModelConfigInput } from '../../model/registry.js';
-import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { gradingExitCode } from '../exit-code.js';
+import { loadSelection, printProblems } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeRunReport } from './report.js';
 
-export interface RunOptions extends SelectionOptions {
-  agent?: string;
-  model?: string;
-  provider?: string;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  temperature?: string;
-  topP?: string;
-  /** The model's sampling seed (the instance sample's is --sample-seed). */
-  seed?: string;
-  runId?: string;
-  samples?: string;
-  maxSteps?: string;
-  maxCost?: string;
-  maxTime?: string;
-  bash: boolean;
-  replayFrom?: string;
-  agentCommand?: string;
-}
-
-function num(raw: string | undefined, name: string): number | undefined {
+function num(values: Record<string, unknown>, name: string): number | undefined {
+  const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
@@ -36,30 +21,32 @@ function num(raw: string | undefined, name: string): number | undefined {
 }
 
 /** The model config: the config file's `model:` section, with flags over it. */
-function modelConfig(values: RunOptions, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
-  const model = values.model ?? (fromConfig?.model as string | undefined);
+function modelConfig(values: Record<string, unknown>, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
+  const model = (values.model as string | undefined) ?? (fromConfig?.model as string | undefined);
   if (!model) return undefined;
-  const provider = values.provider ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
-  const flags: Record<string, unknown> = { model, provider, base_url: values.baseUrl, temperature: num(values.temperature, 'temperature'), top_p: num(values.topP, 'top-p'), seed: num(values.seed, 'seed') };
-  if (values.apiKeyEnv !== undefined) flags.api_key_env = values.apiKeyEnv === 'none' ? null : values.apiKeyEnv;
+  const provider = (values.provider as string | undefined) ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
+  const flags: Record<string, unknown> = { model, provider, base_url: values['base-url'], temperature: num(values, 'temperature'), top_p: num(values, 'top-p'), seed: num(values, 'seed') };
+  if (values['api-key-env'] !== undefined) flags.api_key_env = values['api-key-env'] === 'none' ? null : values['api-key-env'];
   const merged = { ...(fromConfig ?? {}), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
   return merged as ModelConfigInput;
 }
 
-export async function runCommand(values: RunOptions): Promise<number> {
-  const runId = values.runId;
-  if (!runId || !/^[\w.-]+$/.test(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -)');
-  const agent = parseAgentName(values.agent ?? '');
-  const selection = loadSelection(values);
+export async function runCommand(values: Record<string, unknown>): Promise<number> {
+  const runId = values['run-id'] as string | undefined;
+  if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
+  const agent = parseAgentName((values.agent as string | undefined) ?? '');
+  const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const { config } = selection;
-  const limits = config.agent.limits;
+  const agentConfig = loadAgent((values['agent-config'] as string | undefined) ?? undefined, { bash: values['no-bash'] === true ? false : config.agent.bash });
+  // Harness config, then the agent config, then flags.
+  const limits = { ...config.agent.limits, ...agentConfig.config.limits };
   const choice: AgentChoice = {
     agent,
-    model: agent === 'model' ? modelConfig(values, config.model) : undefined,
+    model: agent === 'model' ? modelConfig(values, { ...config.model, ...agentConfig.config.model }) : undefined,
     priceTable: agent === 'model' ? loadPriceTable() : undefined,
-    replayFrom: values.replayFrom,
-    command: values.agentCommand,
+    replayFrom: values['replay-from'] as string | undefined,
+    command: values['agent-command'] as string | undefined,
   };
   getAgent(agent).check?.(choice);
   await containerRuntime().assertAvailable();
@@ -70,24 +57,28 @@ export async function runCommand(values: RunOptions): Promise<number> {
     runId,
     instances: selection.instances,
     choice,
-    samples: num(values.samples, 'samples') ?? 1,
+    samples: num(values, 'samples') ?? 1,
     concurrency: selection.concurrency,
-    bash: values.bash === false ? false : config.agent.bash,
+    bash: values['no-bash'] === true ? false : config.agent.bash,
+    agentConfig,
+    allowConfigChange: values['allow-config-change'] === true,
     limits: {
-      maxSteps: num(values.maxSteps, 'max-steps') ?? limits.max_steps,
-      maxCostUsd: num(values.maxCost, 'max-cost') ?? limits.max_cost_usd,
+      maxSteps: num(values, 'max-steps') ?? limits.max_steps,
+      maxCostUsd: num(values, 'max-cost') ?? limits.max_cost_usd,
       maxTokens: limits.max_tokens,
-      maxWallSeconds: num(values.maxTime, 'max-time') ?? limits.max_wall_seconds,
+      maxWallSeconds: num(values, 'max-time') ?? limits.max_wall_seconds,
       maxFormatErrors: limits.max_format_errors,
     },
     repoDirs: selection.repoDirs,
     signal: abort.signal,
     reporter: new ProgressReporter(),
-    onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch.length} bytes of patch\n`),
+    onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch === null ? 'patch unknown' : `${e.patch.length} bytes of patch`}${e.error ? ` (error ${e.error.code}: ${e.error.message})` : ''}\n`),
   });
-  const rows = outcome.episodes.map((e) => [e.instance_id, String(e.sample), e.exit_status, String(e.steps), `$${e.cost_usd.toFixed(4)}`, outcome.resolved[`${e.instance_id}#${e.sample}`] ? 'yes' : 'no']);
-  process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved'], rows)}\n`);
+  const rows = outcome.episodes.map((e) => [e.instance_id, String(e.sample), e.exit_status, String(e.steps), `$${e.cost_usd.toFixed(4)}`, outcome.resolved[`${e.instance_id}#${e.sample}`] ? 'yes' : 'no', e.error?.code ?? '']);
+  process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved', 'error'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
   if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
-  return abort.signal.aborted ? 130 : 0;
+  if (outcome.evaluations[0]) process.stderr.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances)}\n`);
+  if (abort.signal.aborted) return 130;
+  return gradingExitCode(outcome.evaluations.flatMap((e) => e.summaries), selection.problems.length);
 }

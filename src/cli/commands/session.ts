@@ -2,17 +2,12 @@ import { loadHarnessConfig, type HarnessConfig } from '../../config/harness-conf
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { sandboxProvider } from '../../sandbox/registry.js';
-import { listSessions } from '../../sandbox/sessions.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import { loadSelection, type SelectionOptions } from '../load-selection.js';
+import { listSessions } from '../../sandbox/sessions.js';
+import { loadSelection } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
-export interface SessionOptions extends SelectionOptions {
-  instance?: string;
-  runId?: string;
-}
-
-type Action = (config: HarnessConfig, args: string[], values: SessionOptions) => Promise<number>;
+type Action = (config: HarnessConfig, args: string[], values: Record<string, unknown>) => Promise<number>;
 
 function need(args: string[], count: number, usage: string): void {
   if (args.length < count) throw new HarnessError('USAGE', `usage: swe-harness session ${usage}`);
@@ -20,39 +15,35 @@ function need(args: string[], count: number, usage: string): void {
 
 const ACTIONS: Record<string, Action> = {
   start: async (_config, _args, values) => {
-    const instanceId = values.instance;
+    const instanceId = values.instance as string | undefined;
     if (!instanceId) throw new HarnessError('USAGE', 'session start needs --dataset D --instance ID');
-    const selection = loadSelection({ ...values, instanceIds: [instanceId] });
+    const selection = await loadSelection({ ...values, 'instance-ids': [instanceId] });
     const instance = selection.instances[0];
     if (!instance) throw new HarnessError('USAGE', `no instance ${instanceId} in the dataset`);
-    const box = await sandboxProvider().start({ config: selection.config, instance, runId: values.runId ?? 'session', repoDirs: selection.repoDirs });
+    using box = await sandboxProvider().start({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
     process.stdout.write(`${box.sessionId}\n`);
-    box.close();
     return 0;
   },
   exec: async (config, args) => {
     need(args, 2, 'exec SESSION -- COMMAND...');
-    const box = sandboxProvider().attach(config, args[0] as string);
+    using box = sandboxProvider().attach(config, args[0] as string);
     const result = await box.exec(args.slice(1).join(' '));
     process.stdout.write(result.output);
-    box.close();
     if (result.timedOut) process.stderr.write('(timed out)\n');
     return result.exitCode ?? 124;
   },
   read: async (config, args) => {
     need(args, 2, 'read SESSION PATH');
-    const box = sandboxProvider().attach(config, args[0] as string);
+    using box = sandboxProvider().attach(config, args[0] as string);
     const content = await box.readFile(args[1] as string);
-    box.close();
     if (content === null) throw new HarnessError('USAGE', `no file ${args[1]} in session ${args[0]}`);
     process.stdout.write(content);
     return 0;
   },
   diff: async (config, args) => {
     need(args, 1, 'diff SESSION');
-    const box = sandboxProvider().attach(config, args[0] as string);
+    using box = sandboxProvider().attach(config, args[0] as string);
     process.stdout.write(await box.diff());
-    box.close();
     return 0;
   },
   pause: async (config, args) => simple(config, args, 'pause', (b) => b.pause()),
@@ -60,7 +51,8 @@ const ACTIONS: Record<string, Action> = {
   stop: async (config, args) => simple(config, args, 'stop', (b) => b.destroy()),
   snapshot: async (config, args) => {
     need(args, 1, 'snapshot SESSION [NAME]');
-    const info = await sandboxProvider().attach(config, args[0] as string).snapshot(args[1]);
+    using box = sandboxProvider().attach(config, args[0] as string);
+    const info = await box.snapshot(args[1]);
     process.stdout.write(`${info.name} ${info.image}\n`);
     return 0;
   },
@@ -76,15 +68,16 @@ const ACTIONS: Record<string, Action> = {
 
 async function simple(config: HarnessConfig, args: string[], usage: string, act: (box: Sandbox) => Promise<void>, count = 1): Promise<number> {
   need(args, count, `${usage.includes('SESSION') ? usage : `${usage} SESSION`}`);
-  await act(sandboxProvider().attach(config, args[0] as string));
+  using box = sandboxProvider().attach(config, args[0] as string);
+  await act(box);
   return 0;
 }
 
 /** `swe-harness session ACTION ...`: drive a sandbox session by hand or from an outside agent. */
-export async function sessionCommand(values: SessionOptions, positionals: string[]): Promise<number> {
+export async function sessionCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
   const [action, ...args] = positionals;
   const run = action ? ACTIONS[action] : undefined;
   if (!run) throw new HarnessError('USAGE', `session takes one of: ${Object.keys(ACTIONS).join(', ')}`);
   await containerRuntime().assertAvailable();
-  return run(loadHarnessConfig(values.config), args, values);
+  return run(loadHarnessConfig(values.config as string | undefined), args, values);
 }

@@ -1,6 +1,6 @@
 import { recordStatus, type TestStatusMap } from '../test-status.js';
 import type { LogParser } from './log-parser.js';
-import { parseUnittestStyleLog, type UnittestDialect } from './unittest-log.js';
+import { checkUnittestCompletion, parseUnittestStyleLog, type UnittestDialect } from './unittest-log.js';
 
 /**
  * Django's `tests/runtests.py --verbosity 2`: the unittest format plus the special cases
@@ -24,4 +24,5 @@ export const djangoParser: LogParser = {
   name: 'django',
   description: "Django runtests.py --verbosity 2 output, with SWE-bench's Django special cases",
   parse: (log) => parseUnittestStyleLog(log, djangoDialect),
+  checkCompletion: checkUnittestCompletion,
 };

@@ -1,4 +1,4 @@
-import { recordStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
+import { recordWorstStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
 import type { LogParser } from './log-parser.js';
 import { logLines } from './log-text.js';
 
@@ -16,7 +16,7 @@ export function parseGoTestLog(log: string): TestStatusMap {
   for (const line of logLines(log)) {
     const match = RESULT_LINE.exec(line.trim());
     const status = match ? STATUS_OF[match[1] ?? ''] : undefined;
-    if (match && status) recordStatus(statuses, match[2] ?? '', status);
+    if (match && status) recordWorstStatus(statuses, match[2] ?? '', status);
   }
   return statuses;
 }

@@ -1,4 +1,4 @@
-import { recordStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
+import { recordWorstStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
 import type { LogParser } from './log-parser.js';
 import { stripAnsi } from './log-text.js';
 import { xmlTags, type XmlTag } from './xml-scan.js';
@@ -48,7 +48,7 @@ function readReport(text: string, from: number, statuses: TestStatusMap): number
   let depth = 0;
   let open: OpenTestcase | undefined;
   const finish = () => {
-    if (open) recordStatus(statuses, open.name, statusOf(open.outcomes));
+    if (open) recordWorstStatus(statuses, open.name, statusOf(open.outcomes));
     open = undefined;
   };
   for (const tag of xmlTags(text, from)) {

@@ -8,7 +8,9 @@ export interface LogParser {
   parse(log: string): TestStatusMap;
   /**
    * Whether the runner reached its own end (its final summary) and the summary agrees with
-   * the parsed statuses; the reason when it did not. Parsers that cannot tell leave it out.
+   * the parsed statuses and the test command's exit code (when known); the reason when it
+   * did not. This, not the order of lines, is what keeps printed result lines from deciding
+   * a verdict. Parsers that cannot tell leave it out.
    */
-  checkCompletion?(log: string, statuses: TestStatusMap): string | undefined;
+  checkCompletion?(log: string, statuses: TestStatusMap, exitCode?: number | null): string | undefined;
 }

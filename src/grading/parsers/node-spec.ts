@@ -1,4 +1,4 @@
-import { recordStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
+import { recordWorstStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
 import type { LogParser } from './log-parser.js';
 import { indentOf, logLines } from './log-text.js';
 import { NameStack } from './node-test-names.js';
@@ -53,7 +53,7 @@ export function parseNodeSpecLog(log: string): TestStatusMap {
     }
     // Without a duration the line is not a result (e.g. the first line of a multi-line name).
     if (!timed) continue;
-    recordStatus(statuses, stack.close(level, timed[1] ?? ''), statusOf(mark, timed[2]));
+    recordWorstStatus(statuses, stack.close(level, timed[1] ?? ''), statusOf(mark, timed[2]));
   }
   return statuses;
 }

@@ -1,4 +1,4 @@
-import { recordStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
+import { recordWorstStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
 import type { LogParser } from './log-parser.js';
 import { indentOf, logLines } from './log-text.js';
 import { NameStack } from './node-test-names.js';
@@ -77,7 +77,7 @@ export function parseNodeTapLog(log: string): TestStatusMap {
     const point = TEST_POINT.exec(text);
     if (!point) continue;
     const { name, directive } = splitDescription(point[2] ?? '');
-    recordStatus(statuses, stack.close(level, name), statusOf(point[1] === 'ok', directive));
+    recordWorstStatus(statuses, stack.close(level, name), statusOf(point[1] === 'ok', directive));
     afterTestPoint = true;
   }
   return statuses;

@@ -1,91 +1,96 @@
-import { recordStatus, type TestStatus, type TestStatusMap } from '../test-status.js';
+import { isTestStatus, type TestStatusMap } from '../test-status.js';
 import type { LogParser } from './log-parser.js';
-import { logLines } from './log-text.js';
+import { checkPytestCompletion, parseWith, readPytestLine, readStatusFirst, type Reading } from './pytest-log.js';
 
 /**
- * `pytest -rA` (any version, with or without `-v`), read the way SWE-bench's
- * `parse_log_pytest` reads it, because dataset test names are spelled by that parser:
- *
- * - A summary line starts with a status word; the test name is the next whitespace-separated
- *   token. Names of parametrized tests with spaces are therefore cut at the first space
- *   (`test_x[a b]` becomes `test_x[a`), exactly as FAIL_TO_PASS/PASS_TO_PASS spell them.
- *   Everything after the name (` - reason`) is ignored.
- * - `SKIPPED [1] path:line: reason` carries no test name and is ignored.
- * - XPASS lines are not recorded (SWE-bench ignores them), so an unexpectedly passing xfail
- *   test counts as missing, i.e. failed.
- * - Bracketed junk such as `PASSED [100%]` (a wrapped progress line) IS kept under its odd
- *   name, because some SWE-bench PASS_TO_PASS lists contain it.
- *
- * The `-v` progress lines (`path::test PASSED [ 50%]`) are read too, naming the test by the
- * same first token so both forms agree. A test reported twice keeps its worse outcome, so a
- * `PASSED x` printed by the code under test cannot hide the runner's `FAILED x`.
+ * pytest -rA output read as SWE-bench reads it for each repository (its MAP_REPO_TO_PARSER):
+ * dataset test names were spelled by these readings, so a rerun must read the same names.
+ * All read the short-summary lines (`STATUS name [- reason]`) and `-v` progress lines
+ * (`name STATUS [ 50%]`), the last report of a name winning, and stop at pytest's final
+ * summary line; they differ in how a name is spelled and which lines count.
  */
-const SUMMARY_LINE = /^(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\s+(\S+)/;
-const VERBOSE_LINE =
-  /^(\S*::\S*)(?: .*?)? (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)(?: \(.*\))?(?:\s+\[\s*\d+%\])?$/;
-const SKIP_SUMMARY_COUNT = /^\[\d+\]$/;
-const MAX_VERBOSE_LINE = 4096;
 
-function readLine(line: string): [name: string, status: string] | undefined {
-  const summary = SUMMARY_LINE.exec(line);
-  if (summary) {
-    const [, status = '', name = ''] = summary;
-    if (status === 'SKIPPED' && SKIP_SUMMARY_COUNT.test(name)) return undefined;
-    return [name, status];
-  }
-  // The cheap checks keep the backtracking regex off long lines of program output.
-  if (line.length > MAX_VERBOSE_LINE || !line.includes('::')) return undefined;
-  const verbose = VERBOSE_LINE.exec(line.trimEnd());
-  if (verbose) return [verbose[1] ?? '', verbose[2] ?? ''];
-  return undefined;
+function parser(name: string, description: string, parse: (log: string) => TestStatusMap): LogParser {
+  return { name, description, parse, checkCompletion: checkPytestCompletion };
 }
 
-export function parsePytestLog(log: string): TestStatusMap {
-  const statuses: TestStatusMap = new Map();
-  for (const line of logLines(log)) {
-    const result = readLine(line);
-    if (!result || result[1] === 'XPASS') continue;
-    recordStatus(statuses, result[0], result[1] as TestStatus);
-  }
-  return statuses;
-}
-
-/** pytest's last line: `==== 1 failed, 2 passed, 1 warning in 0.12s ====`, or `no tests ran in ...`. */
-const FINAL_SUMMARY = /^=*\s*((?:\d+ [a-z]+(?:, )?)+|no tests ran) in [\d.]+ ?(?:s|seconds)(?: \([\d:]+\))?\s*=*$/;
-
-function summaryCounts(log: string): Map<string, number> | undefined {
-  let counts: Map<string, number> | undefined;
-  for (const line of logLines(log)) {
-    const match = FINAL_SUMMARY.exec(line.trim());
-    if (!match) continue;
-    counts = new Map();
-    for (const part of (match[1] ?? '').split(', ')) {
-      const [n, word] = part.split(' ');
-      if (word) counts.set(word.replace(/s$/, '').replace(/^error$/, 'error'), Number(n));
-    }
-  }
-  return counts;
-}
+/** SWE-bench's `parse_log_pytest` (pytest itself, flask, xarray, sqlfluff, astroid, ...). */
+export const pytestParser = parser('pytest', 'pytest -rA output (short test summary and -v progress lines), SWE-bench spelling', (log) =>
+  parseWith(log, readPytestLine),
+);
 
 /**
- * A run that never printed pytest's final summary did not finish (killed, or os._exit from
- * the code under test after printing PASSED lines); one whose summary counts fewer passes
- * than PASSED lines in the log has lines that pytest did not write. The last summary line is
- * the outer run's (pytest's own tests print inner runs' output before it). `statuses` should
- * hold the tests being graded only: inner runs' PASSED lines are no evidence either way.
+ * `parse_log_pytest_options` (requests, pylint, pydicom): a parameter that is an absolute
+ * path is cut to its last part, `test_x[/opt/repo/tests/a.py]` -> `test_x[/a.py]`, the
+ * spelling those datasets list. A parameter starting `//` or holding `*` stays whole.
  */
-function checkPytestCompletion(log: string, statuses: TestStatusMap): string | undefined {
-  const counts = summaryCounts(log);
-  if (!counts) return "pytest's final summary line is missing: the run did not finish";
-  const passedLines = [...statuses.values()].filter((s) => s === 'PASSED').length;
-  const passedCount = (counts.get('passed') ?? 0) + (counts.get('xpassed') ?? 0);
-  if (passedLines > passedCount) return `the log has ${passedLines} PASSED tests but pytest's summary counts ${passedCount} passed`;
-  return undefined;
+export function basenameParameter(name: string): string {
+  const open = name.indexOf('[');
+  if (open < 0 || !name.endsWith(']')) return name;
+  const option = name.slice(open + 1, -1);
+  if (!option.startsWith('/') || option.startsWith('//') || option.includes('*')) return name;
+  return `${name.slice(0, open)}[/${option.split('/').pop() ?? ''}]`;
 }
 
-export const pytestParser: LogParser = {
-  name: 'pytest',
-  description: 'pytest -rA output (short test summary and -v progress lines), SWE-bench spelling',
-  parse: parsePytestLog,
-  checkCompletion: checkPytestCompletion,
-};
+export const pytestOptionsParser = parser('pytest-options', 'pytest -rA, absolute-path parameters cut to `[/basename]` (SWE-bench: requests, pylint, pydicom)', (log) =>
+  parseWith(log, (line) => {
+    const reading = readPytestLine(line);
+    return reading && [basenameParameter(reading[0]), reading[1]];
+  }),
+);
+
+// `[31m`-style colour remnants and every control character, removed as SWE-bench's v2 parser does.
+const COLOUR_REMNANT = /\[(\d+)m/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0001-\u001f]/g;
+
+function v2Clean(line: string): string {
+  return line.replace(COLOUR_REMNANT, '').replace(CONTROL, '');
+}
+
+const ENDS_WITH_STATUS = /(?:PASSED|FAILED|SKIPPED|ERROR|XFAIL)$/;
+
+/**
+ * `parse_log_pytest_v2` (astropy, scikit-learn, sphinx): the summary lines, or a line that
+ * ends with a status word (`-o console_output_style=classic` progress lines:
+ * `path::test PASSED`), read as `name status`.
+ */
+function readV2(line: string): Reading | undefined {
+  const first = readStatusFirst(line);
+  if (first || !ENDS_WITH_STATUS.test(line)) return first ?? readPytestLine(line);
+  const [name, status = ''] = line.split(/\s+/).filter(Boolean);
+  return name && isTestStatus(status) ? [name, status] : readPytestLine(line);
+}
+
+export const pytestV2Parser = parser('pytest-v2', 'pytest -rA of astropy, scikit-learn and sphinx (SWE-bench v2 reading: control characters removed, `name STATUS` lines)', (log) =>
+  parseWith(log, readV2, v2Clean),
+);
+
+/** `parse_log_matplotlib`: `MouseButton.LEFT`/`RIGHT` in ids written `1`/`3`, as Pythons before 3.11 printed them. */
+function matplotlibClean(line: string): string {
+  return line.replaceAll('MouseButton.LEFT', '1').replaceAll('MouseButton.RIGHT', '3');
+}
+
+export const matplotlibParser = parser('matplotlib', 'pytest -rA of matplotlib (MouseButton.LEFT/RIGHT spelled 1/3, as SWE-bench)', (log) =>
+  parseWith(log, readPytestLine, matplotlibClean),
+);
+
+/**
+ * `parse_log_seaborn`: only FAILED and PASSED are read; ERROR, XFAIL and SKIPPED lines are
+ * not, so such tests are missing (failed) for seaborn's datasets, as SWE-bench graded them.
+ */
+function readSeaborn(line: string): Reading | undefined {
+  const reading = readPytestLine(line);
+  return reading && (reading[1] === 'PASSED' || reading[1] === 'FAILED') ? reading : undefined;
+}
+
+export const seabornParser = parser('seaborn', 'pytest -rA of seaborn (SWE-bench reads only PASSED and FAILED)', (log) =>
+  parseWith(log, readSeaborn),
+);
+
+/** seaborn's log read whole: SWE-bench's reading loses the truth its log shows (a skip is no regression). */
+export const seabornFaithfulParser = parser('seaborn-faithful', 'pytest -rA of seaborn, every status read (not SWE-bench: ERROR, XFAIL, SKIPPED kept)', (log) =>
+  parseWith(log, readPytestLine),
+);
+
+export const pytestParsers = [pytestParser, pytestOptionsParser, pytestV2Parser, matplotlibParser, seabornParser, seabornFaithfulParser];

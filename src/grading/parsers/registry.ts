@@ -1,13 +1,23 @@
 import { HarnessError } from '../../errors.js';
+import { cargoParser } from './cargo.js';
 import { djangoParser } from './django.js';
 import { goTestParser } from './gotest.js';
+import { gradleParser } from './gradle.js';
+import { gtestParser } from './gtest.js';
+import { jestJsonParser, jestParser } from './jest.js';
 import { junitXmlParser } from './junit-xml.js';
 import type { LogParser } from './log-parser.js';
+import { mavenParser } from './maven.js';
+import { minitestParser } from './minitest.js';
+import { mochaJsonParser, mochaParser } from './mocha.js';
 import { nodeSpecParser } from './node-spec.js';
 import { nodeTapParser } from './node-tap.js';
-import { pytestParser } from './pytest.js';
-import { sympyParser } from './sympy.js';
+import { phpunitParser } from './phpunit.js';
+import { pytestParsers } from './pytest.js';
+import { rspecJsonParser, rspecParser } from './rspec.js';
+import { sympyFaithfulParser, sympyParser } from './sympy.js';
 import { unittestParser } from './unittest.js';
+import { vitestParser } from './vitest.js';
 
 /** Log parsers by the name specs give in `log_parser`. */
 const parsers = new Map<string, LogParser>();
@@ -36,14 +46,28 @@ export function getLogParser(name: string): LogParser {
 }
 
 for (const parser of [
-  pytestParser,
+  ...pytestParsers,
   unittestParser,
   djangoParser,
   sympyParser,
+  sympyFaithfulParser,
   nodeTapParser,
   nodeSpecParser,
   junitXmlParser,
   goTestParser,
+  cargoParser,
+  jestParser,
+  jestJsonParser,
+  vitestParser,
+  mochaParser,
+  mochaJsonParser,
+  phpunitParser,
+  rspecParser,
+  rspecJsonParser,
+  minitestParser,
+  gtestParser,
+  mavenParser,
+  gradleParser,
 ]) {
   registerLogParser(parser);
 }

@@ -17,7 +17,8 @@ import { logLines } from './log-text.js';
  *   result on a later line of its own belongs to the last test still waiting for one. This
  *   also covers the three multi-line patterns SWE-bench matches with special regexes.
  * - `test_a ... test_b ... ok` (a test whose subtests failed prints no result, on 3.10 and
- *   older): the result belongs to `test_b`; `test_a` is named by its `FAIL:` header.
+ *   older): the result belongs to `test_b`; `test_a` is named by its `FAIL:` header. The
+ *   whole chain `test_a (…) ... test_b (…)`, SWE-bench's name for it, gets the result too.
  * - `FAIL: test_x (app.tests.T)` / `ERROR: …` headers record the full test name (SWE-bench
  *   records only `test_x`, which no dataset spells).
  * - `expected failure` is XFAIL and `unexpected success` is FAILED (SWE-bench records
@@ -81,6 +82,10 @@ function readResultLine(line: string, docstringOf: string | undefined, statuses:
   const end = status ? resultAt : start + 1;
   const names = [segments.slice(start, end).join(' ... ').trim()];
   if (docstringOf && start === 0) names.push(docstringOf);
+  // SWE-bench names a chained line by all of it before the result (`test_a (…) ... test_b (…)`),
+  // and datasets made from such logs list that text.
+  const chain = segments.slice(0, end).join(' ... ').trim();
+  if (status && start > 0) names.push(chain);
   if (!status) return names;
   for (const name of names) recordStatus(statuses, name, status);
   return [];
@@ -113,4 +118,24 @@ export function parseUnittestStyleLog(log: string, dialect: UnittestDialect = {}
     }
   }
   return statuses;
+}
+
+const RAN = /^Ran (\d+) tests? in /;
+const VERDICT = /^(OK|FAILED)\b/;
+
+/**
+ * Whether the unittest runner reached its end: its `Ran N tests` line, then the verdict
+ * (`OK`, `FAILED (failures=1)`), which must agree with the exit code (the runner exits 1
+ * exactly when the verdict is FAILED). Without them the log is not the runner's evidence.
+ */
+export function checkUnittestCompletion(log: string, _statuses: TestStatusMap, exitCode?: number | null): string | undefined {
+  const lines = logLines(log).map((line) => line.trim());
+  const ran = lines.findLastIndex((line) => RAN.test(line));
+  if (ran < 0) return "the runner's `Ran N tests` line is missing: the run did not finish";
+  const verdict = lines.slice(ran + 1).find((line) => VERDICT.test(line));
+  if (verdict === undefined) return "the runner's final OK/FAILED verdict is missing";
+  const failed = verdict.startsWith('FAILED');
+  if (exitCode === 0 && failed) return `the runner's verdict is "${verdict}" but the test command exited 0`;
+  if (exitCode === 1 && !failed) return 'the test command exited 1 but the runner\'s verdict is OK: it is not the runner\'s';
+  return undefined;
 }

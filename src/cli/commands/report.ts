@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { HarnessError } from '../../errors.js';
+import { loadDataset } from '../../instance/load-dataset.js';
+import { compareRuns, comparisonMarkdown, leaderboard, leaderboardMarkdown } from '../../report/compare.js';
+import { renderComparison, renderLeaderboard } from '../../report/html/render-compare.js';
+import { renderRunReport } from '../../report/html/render-report.js';
+import { loadRun, type InstanceInfo, type RunData } from '../../report/run-data.js';
+import { runStats } from '../../report/run-stats.js';
+import { FAILURE_MODE_LABELS, FAILURE_MODES } from '../../report/failure-mode.js';
+
+function runDirOf(dir: string): string {
+  if (!existsSync(dir)) throw new HarnessError('USAGE', `no run folder ${dir}`);
+  return path.resolve(dir);
+}
+
+function datasetInfo(dataset: unknown): InstanceInfo[] {
+  return typeof dataset === 'string' ? loadDataset(dataset).instances : [];
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** Writes RUN_DIR's HTML report (default RUN_DIR/report.html); used by evaluate and run too. */
+export function writeRunReport(runDir: string, instances: InstanceInfo[], out?: string): string {
+  const data = loadRun(runDir, instances);
+  const file = out ?? path.join(runDir, 'report.html');
+  write(file, renderRunReport(data));
+  return file;
+}
+
+export async function reportCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals.length !== 1) throw new HarnessError('USAGE', 'report takes one RUN_DIR');
+  const runDir = runDirOf(positionals[0]!);
+  const file = writeRunReport(runDir, datasetInfo(values.dataset), values.out as string | undefined);
+  const s = runStats(loadRun(runDir, datasetInfo(values.dataset)));
+  const modes = FAILURE_MODES.filter((m) => s.failure_modes[m] > 0).map((m) => `${FAILURE_MODE_LABELS[m]}: ${s.failure_modes[m]}`);
+  process.stdout.write(
+    `${s.run_id}: ${s.resolved_rate.resolved}/${s.resolved_rate.total} resolved (${(100 * s.resolved_rate.rate).toFixed(1)}%, 95% CI ${(100 * s.resolved_rate.low).toFixed(1)}–${(100 * s.resolved_rate.high).toFixed(1)}%)\n` +
+      `cost per resolved task: ${s.cost.usd_per_resolved === null ? 'unknown' : `$${s.cost.usd_per_resolved.toFixed(4)}`}\n` +
+      (modes.length ? `failure modes: ${modes.join(', ')}\n` : '') +
+      `security: ${s.security.patches_with_findings} patch(es) with findings; resolved and clean: ${s.security.resolved_and_clean}\n` +
+      `report: ${file}\n`,
+  );
+  return 0;
+}
+
+function loadRuns(positionals: string[], values: Record<string, unknown>): RunData[] {
+  const info = datasetInfo(values.dataset);
+  return positionals.map((p) => loadRun(runDirOf(p), info));
+}
+
+export async function compareCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals.length < 2) throw new HarnessError('USAGE', 'compare takes two or more run folders: RUN_A RUN_B [...]');
+  const [first, ...others] = loadRuns(positionals, values);
+  const comparisons = others.map((b) => compareRuns(first!, b));
+  process.stdout.write(comparisons.map(comparisonMarkdown).join('\n'));
+  if (typeof values.html === 'string') {
+    write(values.html, renderComparison(comparisons));
+    process.stdout.write(`\nhtml: ${values.html}\n`);
+  }
+  return 0;
+}
+
+export async function leaderboardCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals.length < 1) throw new HarnessError('USAGE', 'leaderboard takes one or more run folders');
+  const rows = leaderboard(loadRuns(positionals, values));
+  process.stdout.write(leaderboardMarkdown(rows));
+  if (typeof values.html === 'string') {
+    write(values.html, renderLeaderboard(rows));
+    process.stdout.write(`\nhtml: ${values.html}\n`);
+  }
+  return 0;
+}

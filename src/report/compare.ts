@@ -1,0 +1,116 @@
+import { FAILURE_MODE_LABELS, type FailureMode } from './failure-mode.js';
+import type { InstanceRecord, RunData } from './run-data.js';
+import { rateOf, runStats, type Rate } from './run-stats.js';
+import { mcnemarExact, median, pairedDifferenceInterval, type Interval } from './statistics.js';
+
+export interface ModeChange {
+  instance_id: string;
+  a: FailureMode | 'resolved';
+  b: FailureMode | 'resolved';
+}
+
+/** Run B against run A on the instances both graded. */
+export interface Comparison {
+  a: string;
+  b: string;
+  paired: number;
+  both: string[];
+  a_only: string[];
+  b_only: string[];
+  neither: number;
+  rate_a: Rate;
+  rate_b: Rate;
+  /** McNemar's exact two-sided p over the discordant pairs. */
+  p_value: number;
+  /** B's rate minus A's, with its 95% interval. */
+  difference: Interval & { difference: number };
+  mode_changes: ModeChange[];
+}
+
+/** One record per instance: the first sample, as a paired test needs one outcome per side. */
+function firstSample(data: RunData): Map<string, InstanceRecord> {
+  const byId = new Map<string, InstanceRecord>();
+  for (const r of data.records) if (!byId.has(r.instance_id) || r.sample < byId.get(r.instance_id)!.sample) byId.set(r.instance_id, r);
+  return byId;
+}
+
+const outcome = (r: InstanceRecord): FailureMode | 'resolved' => (r.result.resolved ? 'resolved' : (r.failure?.mode ?? 'environment_error'));
+
+export function compareRuns(a: RunData, b: RunData): Comparison {
+  const ra = firstSample(a);
+  const rb = firstSample(b);
+  const ids = [...ra.keys()].filter((id) => rb.has(id)).sort();
+  const pick = (p: (x: boolean, y: boolean) => boolean) => ids.filter((id) => p(ra.get(id)!.result.resolved, rb.get(id)!.result.resolved));
+  const both = pick((x, y) => x && y);
+  const aOnly = pick((x, y) => x && !y);
+  const bOnly = pick((x, y) => !x && y);
+  return {
+    a: a.runId,
+    b: b.runId,
+    paired: ids.length,
+    both,
+    a_only: aOnly,
+    b_only: bOnly,
+    neither: ids.length - both.length - aOnly.length - bOnly.length,
+    rate_a: rateOf(both.length + aOnly.length, ids.length),
+    rate_b: rateOf(both.length + bOnly.length, ids.length),
+    p_value: mcnemarExact(aOnly.length, bOnly.length),
+    difference: pairedDifferenceInterval(aOnly.length, bOnly.length, ids.length),
+    mode_changes: ids.map((id) => ({ instance_id: id, a: outcome(ra.get(id)!), b: outcome(rb.get(id)!) })).filter((c) => c.a !== c.b),
+  };
+}
+
+export interface LeaderboardRow {
+  run_id: string;
+  models: string[];
+  instances: number;
+  rate: Rate;
+  usd_per_resolved: number | null;
+  median_steps: number | null;
+}
+
+export function leaderboard(runs: RunData[]): LeaderboardRow[] {
+  return runs
+    .map((run) => {
+      const s = runStats(run);
+      return { run_id: s.run_id, models: s.models, instances: s.instances, rate: s.resolved_rate, usd_per_resolved: s.cost.usd_per_resolved, median_steps: median(s.steps.per_episode) };
+    })
+    .sort((x, y) => y.rate.rate - x.rate.rate || x.run_id.localeCompare(y.run_id));
+}
+
+export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+export const usd = (x: number | null) => (x === null ? 'unknown' : `$${x.toFixed(4)}`);
+const modeLabel = (m: FailureMode | 'resolved') => (m === 'resolved' ? 'resolved' : FAILURE_MODE_LABELS[m]);
+
+/** Markdown escapes only what breaks a table cell: the text is a user's, not ours. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function comparisonMarkdown(c: Comparison): string {
+  const lines = [
+    `## ${cell(c.a)} vs ${cell(c.b)}`,
+    '',
+    `| | count |`,
+    `|---|---|`,
+    `| paired instances | ${c.paired} |`,
+    `| resolved in both | ${c.both.length} |`,
+    `| resolved in ${cell(c.a)} only | ${c.a_only.length} |`,
+    `| resolved in ${cell(c.b)} only | ${c.b_only.length} |`,
+    `| resolved in neither | ${c.neither} |`,
+    '',
+    `${cell(c.a)}: ${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]; ${cell(c.b)}: ${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]`,
+    `difference (B - A): ${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]; McNemar exact p = ${c.p_value.toPrecision(4)}`,
+  ];
+  if (c.mode_changes.length) {
+    lines.push('', '| instance | A | B |', '|---|---|---|', ...c.mode_changes.map((m) => `| ${cell(m.instance_id)} | ${modeLabel(m.a)} | ${modeLabel(m.b)} |`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function leaderboardMarkdown(rows: LeaderboardRow[]): string {
+  const body = rows.map(
+    (r, i) => `| ${i + 1} | ${cell(r.run_id)} | ${cell(r.models.join(', '))} | ${r.rate.resolved}/${r.rate.total} | ${pct(r.rate.rate)} | [${pct(r.rate.low)}, ${pct(r.rate.high)}] | ${usd(r.usd_per_resolved)} | ${r.median_steps ?? '-'} |`,
+  );
+  return ['| # | run | model | resolved | rate | 95% CI | cost per resolved | median steps |', '|---|---|---|---|---|---|---|---|', ...body].join('\n') + '\n';
+}
+
+export { FAILURE_MODE_LABELS, modeLabel };

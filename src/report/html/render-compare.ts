@@ -1,0 +1,39 @@
+import { modeLabel, pct, usd, type Comparison, type LeaderboardRow } from '../compare.js';
+import { html, type Html } from './escape.js';
+import { page } from './page.js';
+
+function ids(list: string[]): Html {
+  return list.length ? html`<details><summary>${list.length} instance(s)</summary><pre>${list.join('\n')}</pre></details>` : html`0`;
+}
+
+function comparisonBody(c: Comparison): Html {
+  const changes = c.mode_changes.map((m) => html`<tr><td>${m.instance_id}</td><td>${modeLabel(m.a)}</td><td>${modeLabel(m.b)}</td></tr>`);
+  return html`<h2>${c.a} vs ${c.b}</h2>
+<table><tbody>
+<tr><th>paired instances</th><td>${c.paired}</td></tr>
+<tr><th>resolved in both</th><td>${ids(c.both)}</td></tr>
+<tr><th>resolved in ${c.a} only</th><td>${ids(c.a_only)}</td></tr>
+<tr><th>resolved in ${c.b} only</th><td>${ids(c.b_only)}</td></tr>
+<tr><th>resolved in neither</th><td>${c.neither}</td></tr>
+<tr><th>${c.a}</th><td>${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]</td></tr>
+<tr><th>${c.b}</th><td>${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]</td></tr>
+<tr><th>difference (B − A)</th><td>${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]</td></tr>
+<tr><th>McNemar exact p</th><td>${c.p_value.toPrecision(4)}</td></tr>
+</tbody></table>
+<h3>Failure-mode changes</h3>${changes.length ? html`<table><thead><tr><th>instance</th><th>${c.a}</th><th>${c.b}</th></tr></thead><tbody>${changes}</tbody></table>` : html`<p class="muted">none</p>`}`;
+}
+
+export function renderComparison(comparisons: Comparison[]): string {
+  return page('swe-harness comparison', html`<h1>Run comparison</h1>${comparisons.map(comparisonBody)}`);
+}
+
+export function renderLeaderboard(rows: LeaderboardRow[]): string {
+  const body = rows.map(
+    (r, i) =>
+      html`<tr><td>${i + 1}</td><td>${r.run_id}</td><td>${r.models.join(', ')}</td><td data-sort="${r.rate.rate}">${r.rate.resolved}/${r.rate.total} (${pct(r.rate.rate)})</td><td>[${pct(r.rate.low)}, ${pct(r.rate.high)}]</td><td data-sort="${r.usd_per_resolved ?? -1}">${usd(r.usd_per_resolved)}</td><td data-sort="${r.median_steps ?? -1}">${r.median_steps ?? '-'}</td></tr>`,
+  );
+  return page(
+    'swe-harness leaderboard',
+    html`<h1>Leaderboard</h1><table id="instances"><thead><tr><th>#</th><th>run</th><th>model</th><th>resolved</th><th>95% CI</th><th>cost per resolved</th><th>median steps</th></tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
