@@ -4,10 +4,15 @@ import { HarnessError } from '../../errors.js';
 import { sandboxProvider } from '../../sandbox/registry.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import { listSessions } from '../../sandbox/sessions.js';
-import { loadSelection } from '../load-selection.js';
+import { loadSelection, type SelectionOptions } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
-type Action = (config: HarnessConfig, args: string[], values: Record<string, unknown>) => Promise<number>;
+export interface SessionOptions extends SelectionOptions {
+  instance?: string;
+  runId?: string;
+}
+
+type Action = (config: HarnessConfig, args: string[], values: SessionOptions) => Promise<number>;
 
 function need(args: string[], count: number, usage: string): void {
   if (args.length < count) throw new HarnessError('USAGE', `usage: swe-harness session ${usage}`);
@@ -15,12 +20,12 @@ function need(args: string[], count: number, usage: string): void {
 
 const ACTIONS: Record<string, Action> = {
   start: async (_config, _args, values) => {
-    const instanceId = values.instance as string | undefined;
+    const instanceId = values.instance;
     if (!instanceId) throw new HarnessError('USAGE', 'session start needs --dataset D --instance ID');
-    const selection = await loadSelection({ ...values, 'instance-ids': [instanceId] });
+    const selection = await loadSelection({ ...values, instanceIds: [instanceId] });
     const instance = selection.instances[0];
     if (!instance) throw new HarnessError('USAGE', `no instance ${instanceId} in the dataset`);
-    using box = await sandboxProvider().start({ config: selection.config, instance, runId: (values['run-id'] as string | undefined) ?? 'session', repoDirs: selection.repoDirs });
+    using box = await sandboxProvider().start({ config: selection.config, instance, runId: values.runId ?? 'session', repoDirs: selection.repoDirs });
     process.stdout.write(`${box.sessionId}\n`);
     return 0;
   },
@@ -74,10 +79,10 @@ async function simple(config: HarnessConfig, args: string[], usage: string, act:
 }
 
 /** `swe-harness session ACTION ...`: drive a sandbox session by hand or from an outside agent. */
-export async function sessionCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function sessionCommand(values: SessionOptions, positionals: string[]): Promise<number> {
   const [action, ...args] = positionals;
   const run = action ? ACTIONS[action] : undefined;
   if (!run) throw new HarnessError('USAGE', `session takes one of: ${Object.keys(ACTIONS).join(', ')}`);
   await containerRuntime().assertAvailable();
-  return run(loadHarnessConfig(values.config as string | undefined), args, values);
+  return run(loadHarnessConfig(values.config), args, values);
 }
