@@ -32,6 +32,20 @@ const MUL = 'tests/test_calc.py::test_mul';
 /** The slowest case may use the whole test timeout; container start, apply and removal fit in the rest. */
 const BOUND_S = HOSTILE_TEST_TIMEOUT_S + 30;
 
+/** A pytest plugin (a conftest.py, or a module loaded with -p) that turns every outcome into passed. */
+const makereportAllPass = [
+  'import pytest',
+  '',
+  '',
+  '@pytest.hookimpl(hookwrapper=True)',
+  'def pytest_runtest_makereport(item, call):',
+  '    outcome = yield',
+  '    report = outcome.get_result()',
+  "    report.outcome = 'passed'",
+  '    report.longrepr = None',
+  '',
+].join('\n');
+
 function expectContained(run: HostileOutcome, opts: { refusedBeforeStart?: boolean } = {}): void {
   expect(run.result.timings.total_s).toBeLessThan(BOUND_S);
   // The hostile container and the gold neighbour's; a patch refused on sight starts none.
@@ -203,18 +217,6 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
   });
 
   describe('patches that change how pytest reports', () => {
-    const makereportAllPass = [
-      'import pytest',
-      '',
-      '',
-      '@pytest.hookimpl(hookwrapper=True)',
-      'def pytest_runtest_makereport(item, call):',
-      '    outcome = yield',
-      '    report = outcome.get_result()',
-      "    report.outcome = 'passed'",
-      '    report.longrepr = None',
-      '',
-    ].join('\n');
 
     // SWE-bench is fooled by this one: the patch's conftest.py files are removed before the tests run.
     it('a root conftest.py whose makereport hookwrapper rewrites every outcome to passed', async () => {
@@ -279,16 +281,7 @@ describe('hostile patches are graded truly, in bounded time, and leave nothing b
   });
 
   describe("patches that change the runner's configuration or bring their own runner", () => {
-    const plugin = [
-      'import pytest',
-      '',
-      '',
-      '@pytest.hookimpl(hookwrapper=True)',
-      'def pytest_runtest_makereport(item, call):',
-      '    outcome = yield',
-      "    outcome.get_result().outcome = 'passed'",
-      '',
-    ].join('\n');
+    const plugin = makereportAllPass;
     const addopts = '-p evilplug';
     const configs: Array<[string, string, string]> = [
       ['pyproject-addopts', 'pyproject.toml', `[tool.pytest.ini_options]\naddopts = "${addopts}"\n`],
