@@ -2,7 +2,7 @@ import type { ExecResult } from '../runtime/container-runtime.js';
 
 /**
  * What agent tools see of the machine they work on. Tools talk to this interface, never to
- * Docker; the Docker implementation is in docker-sandbox.ts.
+ * Docker; the implementation in container-sandbox.ts runs on any container runtime (runtime/).
  */
 export interface SandboxExecOptions {
   /** Seconds before the command is killed (the sandbox itself lives on). */

@@ -7,7 +7,7 @@ import { ownerId } from '../util/owner.js';
 import { TESTBED } from '../grading/eval-markers.js';
 import { safePathSegment } from '../util/safe-path.js';
 import { makeInstanceTestSpec } from '../images/prebuilt.js';
-import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
+import { ContainerSandbox, newSessionId, sessionLabels } from './container-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
 
 export interface StartSessionOptions {
@@ -25,7 +25,7 @@ function defaults(config: HarnessConfig) {
  * A new session: the instance image (built if missing) in a container with grading's limits,
  * and the agent's network setting. Its state is saved before it is returned.
  */
-export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
+export async function startSession(opts: StartSessionOptions): Promise<ContainerSandbox> {
   const { config, instance } = opts;
   safePathSegment(opts.runId, 'run id');
   const specs = SpecRegistry.forConfig(config);
@@ -53,13 +53,13 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
     owner: ownerId(),
   };
   store.save(state);
-  return new DockerSandbox(state, store, defaults(config));
+  return new ContainerSandbox(state, store, defaults(config));
 }
 
 /** The session again, from its state on disk: after a restart of the harness too. */
-export function attachSession(config: HarnessConfig, sessionId: string): DockerSandbox {
+export function attachSession(config: HarnessConfig, sessionId: string): ContainerSandbox {
   const store = new SessionStore(config.state_dir);
-  return new DockerSandbox(store.load(sessionId), store, defaults(config));
+  return new ContainerSandbox(store.load(sessionId), store, defaults(config));
 }
 
 export function listSessions(config: HarnessConfig): SessionState[] {

@@ -11,7 +11,7 @@ import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config
 import { loadDataset } from '../../src/instance/load-dataset.js';
 import { createMcpServer } from '../../src/mcp/mcp-server.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../src/mcp/serve-http.js';
-import type { DockerSandbox } from '../../src/sandbox/docker-sandbox.js';
+import type { ContainerSandbox } from '../../src/sandbox/container-sandbox.js';
 import { startSession } from '../../src/sandbox/sessions.js';
 import { makeToolset } from '../../src/tools/toolset.js';
 
@@ -38,7 +38,7 @@ function fileLines(numbered: string): string[] {
 }
 
 describe('the MCP server on a real session (real Docker, real SDK client)', () => {
-  let box: DockerSandbox;
+  let box: ContainerSandbox;
   let http: McpHttpServer;
   let client: Client;
 

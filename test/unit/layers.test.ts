@@ -72,7 +72,11 @@ function cycles(edges: Import[]): string[] {
   const visit = (node: string, trail: string[]) => {
     const at = trail.indexOf(node);
     if (at >= 0) {
-      found.add([...trail.slice(at), node].join(' -> '));
+      // One entry per cycle, however it was entered: start it at its smallest folder name.
+      const cycle = trail.slice(at);
+      const first = cycle.indexOf([...cycle].sort()[0] as string);
+      const rotated = [...cycle.slice(first), ...cycle.slice(0, first)];
+      found.add([...rotated, rotated[0]].join(' -> '));
       return;
     }
     if (trail.length > graph.size) return;

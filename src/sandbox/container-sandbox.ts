@@ -33,7 +33,7 @@ export function newSessionId(): string {
  * A sandbox session backed by one container from the instance image. Its state is on disk,
  * so a later process can attach to it again; commands run through a long-lived shell.
  */
-export class DockerSandbox implements Sandbox, Disposable {
+export class ContainerSandbox implements Sandbox, Disposable {
   private shell?: ShellChannel;
   /** The shell being opened, so calls that arrive together share one. */
   private opening?: Promise<ShellChannel>;
