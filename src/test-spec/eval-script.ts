@@ -53,7 +53,7 @@ const SHADOW_PROGRAM = [
   '        spec = None',
   '    origin = spec and (spec.origin or next(iter(spec.submodule_search_locations or []), "")) or ""',
   '    if spec and not inside(origin):',
-  '        print(f + " shadows the installed module " + name + " (" + origin + ")")',
+  '        print("swe-harness-shadow: " + f + " shadows the installed module " + name + " (" + origin + ")")',
 ].join('\n');
 
 function pythonShadowCheck(): string[] {
@@ -65,7 +65,8 @@ function pythonShadowCheck(): string[] {
     SHADOW_PROGRAM,
     delimiter,
     '  exclude=(); [ -f .git/info/exclude ] && exclude=(--exclude-from=.git/info/exclude)',
-    `  shadow=$(git ls-files --others -z "\${exclude[@]}" -- '*.py' '*.pyc' '*.so' '*.pyd' | (cd / && "$py" -I -c "$shadow_check") 2>/dev/null)`,
+    // Only the program's own lines count: an environment's wrapper may print on its own.
+    `  shadow=$(git ls-files --others -z "\${exclude[@]}" -- '*.py' '*.pyc' '*.so' '*.pyd' | (cd / && "$py" -I -c "$shadow_check") 2>/dev/null | sed -n 's/^swe-harness-shadow: //p')`,
     `  if [ -n "$shadow" ]; then echo "${PATCH_REFUSED_MARKER} $shadow"; exit ${PATCH_REFUSED_EXIT}; fi`,
     'fi',
   ];
