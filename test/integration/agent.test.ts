@@ -24,8 +24,8 @@ function run(runId: string, choice: AgentChoice, instances = demo, signal = new 
 describe('built-in agents on the demo dataset (real Docker)', () => {
   it('gold, through the apply_diff tool, resolves every instance', async () => {
     const outcome = await run('test-agent-gold', { agent: 'gold' });
-    expect(outcome.episodes.map((e) => e.exit_status)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
-    expect(Object.values(outcome.resolved)).toEqual([true, true, true, true]);
+    expect(outcome.episodes.map((e) => e.exit_status)).toEqual(demo.map(() => 'submitted'));
+    expect(Object.values(outcome.resolved)).toEqual(demo.map(() => true));
     const trajectory = readTrajectory(path.join(config.run.root, 'test-agent-gold/agent/demo__textkit-1/0/trajectory.jsonl'));
     expect(trajectory.steps[0]?.tool_calls[0]).toMatchObject({ name: 'apply_diff', is_error: false });
     expect(trajectory.end?.exit_status).toBe('submitted');
@@ -33,7 +33,7 @@ describe('built-in agents on the demo dataset (real Docker)', () => {
 
   it('replay re-executes the recorded tool calls without a model and resolves every instance', async () => {
     const outcome = await run('test-agent-replay', { agent: 'replay', replayFrom: path.join(config.run.root, 'test-agent-gold/agent') });
-    expect(Object.values(outcome.resolved)).toEqual([true, true, true, true]);
+    expect(Object.values(outcome.resolved)).toEqual(demo.map(() => true));
     expect(outcome.episodes[0]?.model).toBe('replay:gold');
   });
 

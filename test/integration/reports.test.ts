@@ -41,14 +41,16 @@ function mixedPredictions(): string {
 }
 
 const runDir = (id: string) => path.join(runs, id);
+/** The four demo instances the figures below are about (the Rust one is left out). */
+const FOUR = ['--filter', '^demo__(ledger|textkit|semver-lite|ratelimit)-1$'];
 
 describe('reports on demo runs made by the test (real Docker, real Chromium)', () => {
   beforeAll(async () => {
     writeFileSync(configFile, `run:\n  root: ${runs}\n  concurrency: 2\n`);
-    await cli('evaluate', '--dataset', DEMO, '-p', 'gold', '-r', 'test-rep-gold', '--config', configFile);
-    await cli('evaluate', '--dataset', DEMO, '-p', 'empty', '-r', 'test-rep-empty', '--config', configFile);
-    await cli('evaluate', '--dataset', DEMO, '-p', mixedPredictions(), '-r', 'test-rep-mixed', '--config', configFile);
-    await cli('run', '--dataset', DEMO, '--agent', 'gold', '-r', 'test-rep-agent', '--config', configFile);
+    await cli('evaluate', '--dataset', DEMO, '-p', 'gold', '-r', 'test-rep-gold', '--config', configFile, ...FOUR);
+    await cli('evaluate', '--dataset', DEMO, '-p', 'empty', '-r', 'test-rep-empty', '--config', configFile, ...FOUR);
+    await cli('evaluate', '--dataset', DEMO, '-p', mixedPredictions(), '-r', 'test-rep-mixed', '--config', configFile, ...FOUR);
+    await cli('run', '--dataset', DEMO, '--agent', 'gold', '-r', 'test-rep-agent', '--config', configFile, ...FOUR);
   });
 
   it('evaluate writes the summary with failure modes and security findings, and the HTML report', () => {
