@@ -12,11 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadHarnessConfig, PROJECT_ROOT } from '../src/config/harness-config.js';
 import { SpecRegistry } from '../src/config/spec-registry.js';
-import { runEvaluation } from '../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../src/run/evaluate-batch.js';
 import { loadDataset } from '../src/instance/load-dataset.js';
 import type { Instance } from '../src/instance/instance-schema.js';
 import { loadPredictions } from '../src/instance/predictions.js';
-import { makeTestSpec } from '../src/spec/test-spec.js';
+import { makeTestSpec } from '../src/test-spec/test-spec.js';
 
 const reps = Number(process.env.REPS ?? 3);
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-overhead-'));

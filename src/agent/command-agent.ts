@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, saveHarnessConfig } from '../config/harness-config.js';
-import { OutputCollector } from '../docker/output-collector.js';
-import type { ModelProvider } from '../model/types.js';
-import { startSession } from '../sandbox/sessions.js';
+import { OutputCollector } from '../util/head-tail.js';
+import { sandboxProvider } from '../sandbox/registry.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { episodeResult, readPatch, resultFile, type EpisodeInput, type EpisodeResult } from './episode.js';
+import { episodeResult, readPatch, resultFile, type EpisodeInput, type EpisodeResult, type Player } from './episode.js';
 import { TrajectoryWriter } from './trajectory.js';
 
 /**
@@ -17,7 +16,7 @@ import { TrajectoryWriter } from './trajectory.js';
  */
 export async function runCommandEpisode(input: Omit<EpisodeInput, 'makeModel'> & { command: string }): Promise<EpisodeResult> {
   if (existsSync(resultFile(input.outDir))) return JSON.parse(readFileSync(resultFile(input.outDir), 'utf8')) as EpisodeResult;
-  const sandbox = await startSession({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
+  const sandbox = await sandboxProvider().start({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
   mkdirSync(input.outDir, { recursive: true });
   const problemFile = path.join(input.outDir, 'problem_statement.md');
   writeFileSync(problemFile, input.instance.problem_statement);
@@ -25,7 +24,7 @@ export async function runCommandEpisode(input: Omit<EpisodeInput, 'makeModel'> &
   const configFile = path.join(input.outDir, 'harness-config.yaml');
   saveHarnessConfig(input.config, configFile);
   const writer = new TrajectoryWriter(path.join(input.outDir, 'trajectory.jsonl'));
-  const model: ModelProvider = { name: 'command', model: `command:${input.command}`, sampling: {}, query: () => Promise.reject(new Error('not a model')) };
+  const model: Player = { model: `command:${input.command}`, sampling: {} };
   writer.write({ type: 'header', instance_id: input.instance.instance_id, agent: 'command', model: model.model, sampling: {}, limits: { ...input.limits }, messages: [], started_at: new Date().toISOString() });
   // The session is this episode's: removed however the episode ends (its shell's socket would keep the process alive).
   try {
@@ -41,7 +40,7 @@ export async function runCommandEpisode(input: Omit<EpisodeInput, 'makeModel'> &
     const status = run.exitCode === 0 ? 'submitted' : run.timedOut ? 'time_limit' : 'agent_error';
     writer.write({ type: 'step', step: 1, assistant: { role: 'assistant', content: run.output }, tool_calls: [], usage: { inputTokens: 0, outputTokens: 0 }, cost_usd: 0, model_latency_ms: 0, duration_ms: wallMs, at: new Date().toISOString() });
     writer.write({ type: 'end', exit_status: status, message: error?.message, at: new Date().toISOString() });
-    const result = episodeResult({ ...input, makeModel: () => model }, model, status, run.exitCode === 0 ? undefined : `exit ${run.exitCode}`, patch, { steps: 1, costUsd: 0, tokens: 0, wallMs, formatErrors: 0 }, sandbox.sessionId, error);
+    const result = episodeResult(input, model, status, run.exitCode === 0 ? undefined : `exit ${run.exitCode}`, patch, { steps: 1, costUsd: 0, tokens: 0, wallMs, formatErrors: 0 }, sandbox.sessionId, error);
     writeJsonAtomic(resultFile(input.outDir), result);
     return result;
   } finally {

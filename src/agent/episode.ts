@@ -4,8 +4,8 @@ import type { HarnessConfig } from '../config/harness-config.js';
 import { errorMessage } from '../errors.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { ModelProvider } from '../model/types.js';
-import type { DockerSandbox } from '../sandbox/docker-sandbox.js';
-import { attachSession, startSession } from '../sandbox/sessions.js';
+import { sandboxProvider } from '../sandbox/registry.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 import { runTool, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { LoadedAgentConfig } from '../config/agent-config.js';
@@ -85,7 +85,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const sandbox = await sessionFor(input, recorded);
   const toolContext: ToolContext = {
     sandbox,
-    task: { instanceId: input.instance.instance_id, testCommand: sandbox.info.testCommand, logParser: sandbox.info.logParser },
+    task: sandbox.task,
     signal: input.signal,
     outputCapBytes: input.config.agent.output_cap_bytes,
   };
@@ -147,7 +147,7 @@ function spentSoFar(t: Trajectory): Spent {
  * The patch the episode leaves: the session's diff. A diff that cannot be read (the agent
  * removed or broke .git, the session is gone) is an unknown patch, never an empty one.
  */
-export async function readPatch(sandbox: Pick<DockerSandbox, 'diff'>): Promise<{ patch: string | null; error?: EpisodeError }> {
+export async function readPatch(sandbox: Pick<Sandbox, 'diff'>): Promise<{ patch: string | null; error?: EpisodeError }> {
   try {
     return { patch: await sandbox.diff() };
   } catch (err) {
@@ -156,7 +156,10 @@ export async function readPatch(sandbox: Pick<DockerSandbox, 'diff'>): Promise<{
   }
 }
 
-export function episodeResult(input: EpisodeInput, model: ModelProvider, status: EpisodeResult['exit_status'], message: string | undefined, patch: string | null, spent: Spent, sessionId?: string, error?: EpisodeError): EpisodeResult {
+/** Who played the episode, as its result records it. */
+export type Player = Pick<ModelProvider, 'model' | 'sampling'>;
+
+export function episodeResult(input: Pick<EpisodeInput, 'instance' | 'sample' | 'agentName' | 'agentConfig'>, model: Player, status: EpisodeResult['exit_status'], message: string | undefined, patch: string | null, spent: Spent, sessionId?: string, error?: EpisodeError): EpisodeResult {
   return {
     instance_id: input.instance.instance_id,
     sample: input.sample,
@@ -179,27 +182,27 @@ export function episodeResult(input: EpisodeInput, model: ModelProvider, status:
 }
 
 /** The episode's session: the one it had if it is still there, else a new one brought to the same state. */
-async function sessionFor(input: EpisodeInput, recorded: Trajectory): Promise<DockerSandbox> {
+async function sessionFor(input: EpisodeInput, recorded: Trajectory): Promise<Sandbox> {
   if (existsSync(sessionFile(input.outDir))) {
     const { sessionId } = JSON.parse(readFileSync(sessionFile(input.outDir), 'utf8')) as { sessionId: string };
     try {
-      const sandbox = attachSession(input.config, sessionId);
+      const sandbox = sandboxProvider().attach(input.config, sessionId);
       if ((await sandbox.status()) === 'running') return sandbox;
     } catch {
       // gone: start again below
     }
   }
-  const sandbox = await startSession({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
+  const sandbox = await sandboxProvider().start({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
   writeJsonAtomic(sessionFile(input.outDir), { sessionId: sandbox.sessionId });
   await replayToolCalls(sandbox, input, recorded);
   return sandbox;
 }
 
 /** Brings a new session to where the recorded steps left the old one, without a model. */
-async function replayToolCalls(sandbox: DockerSandbox, input: EpisodeInput, recorded: Trajectory): Promise<void> {
+async function replayToolCalls(sandbox: Sandbox, input: EpisodeInput, recorded: Trajectory): Promise<void> {
   const ctx: ToolContext = {
     sandbox,
-    task: { instanceId: input.instance.instance_id, testCommand: sandbox.info.testCommand, logParser: sandbox.info.logParser },
+    task: sandbox.task,
     signal: input.signal,
     outputCapBytes: input.config.agent.output_cap_bytes,
   };

@@ -50,7 +50,7 @@ export async function settleInterrupt(code: number): Promise<number> {
 }
 
 async function removeOwnedContainers(): Promise<number> {
-  return (await import('../docker/owned-containers.js')).removeOwnedContainers();
+  return (await import('../runtime/registry.js')).containerRuntime().removeOwnedContainers();
 }
 
 /**

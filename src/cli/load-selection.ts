@@ -18,8 +18,27 @@ export interface LoadedSelection {
   repoDirs: string[];
 }
 
-function intOption(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
+/** The flags every dataset command shares (see main.ts). */
+export interface SelectionOptions extends PrebuiltOptions {
+  dataset?: string;
+  split?: string;
+  revision?: string;
+  instanceIds: string[];
+  filter?: string;
+  sample?: string;
+  sampleSeed?: string;
+  config?: string;
+  repoCache: string[];
+  maxWorkers?: string;
+}
+
+export interface PrebuiltOptions {
+  namespace?: string;
+  imageRegistry?: string;
+  config?: string;
+}
+
+function intOption(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new HarnessError('USAGE', `--${name} takes a whole number, not ${JSON.stringify(raw)}`);
@@ -27,36 +46,36 @@ function intOption(values: Record<string, unknown>, name: string): number | unde
 }
 
 /** --namespace NS (`none`: build here) and --image-registry HOST, over images.prebuilt. */
-export function prebuiltOverrides(values: Record<string, unknown>): Record<string, unknown> {
+export function prebuiltOverrides(values: PrebuiltOptions): Record<string, unknown> {
   const prebuilt: Record<string, unknown> = {};
-  const namespace = values.namespace as string | undefined;
+  const namespace = values.namespace;
   if (namespace !== undefined) prebuilt.namespace = namespace === 'none' || namespace === '' ? null : namespace;
-  if (values['image-registry'] !== undefined) prebuilt.registry = values['image-registry'];
+  if (values.imageRegistry !== undefined) prebuilt.registry = values.imageRegistry;
   return Object.keys(prebuilt).length > 0 ? { images: { prebuilt } } : {};
 }
 
 /** Config, dataset and selection from the flags every dataset command shares. */
-export async function loadSelection(values: Record<string, unknown>, reporter?: Reporter): Promise<LoadedSelection> {
-  const concurrency = intOption(values, 'max-workers');
-  const config = loadHarnessConfig(values.config as string | undefined, {
+export async function loadSelection(values: SelectionOptions, reporter?: Reporter): Promise<LoadedSelection> {
+  const concurrency = intOption(values.maxWorkers, 'max-workers');
+  const config = loadHarnessConfig(values.config, {
     ...(concurrency ? { run: { concurrency } } : {}),
     ...prebuiltOverrides(values),
   });
-  const datasetPath = values.dataset as string | undefined;
+  const datasetPath = values.dataset;
   if (!datasetPath) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file, a folder of them, or a dataset name: owner/name, lite, verified, full, multilingual)');
   const dataset = await loadDatasetFrom(datasetPath, {
-    split: values.split as string | undefined,
-    revision: values.revision as string | undefined,
+    split: values.split,
+    revision: values.revision,
     cacheDir: config.dataset_cache,
     onProgress: (p) => reporter?.onTransfer?.(p),
   });
-  const ids = ((values['instance-ids'] as string[] | undefined) ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
-  const selected = selectInstances(dataset.instances, { ids, filter: values.filter as string | undefined, sample: intOption(values, 'sample'), seed: intOption(values, 'seed') });
+  const ids = values.instanceIds.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+  const selected = selectInstances(dataset.instances, { ids, filter: values.filter, sample: intOption(values.sample, 'sample'), seed: intOption(values.sampleSeed, 'sample-seed') });
   const problems = [...dataset.problems];
   for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
-  const filter = values.filter ? new RegExp(values.filter as string) : undefined;
+  const filter = values.filter ? new RegExp(values.filter) : undefined;
   const rejected = dataset.problems.filter((p) => p.instanceId && (ids.length === 0 || ids.includes(p.instanceId)) && (!filter || filter.test(p.instanceId)));
-  return { config, instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: (values['repo-cache'] as string[] | undefined) ?? [] };
+  return { config, instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: values.repoCache };
 }
 
 export function printProblems(title: string, problems: InputProblem[]): void {

@@ -1,152 +1,172 @@
 #!/usr/bin/env node
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Command, CommanderError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { errorMessage, HarnessError, InputError } from '../errors.js';
 import { INTERRUPTED_EXIT, reportLeaksAfter, settleInterrupt, stopOnInterrupt } from './interrupt.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/**
+ * The option table. commander (no install scripts, no dependencies) gives typed options
+ * (@commander-js/extra-typings infers each command's option types from its declaration),
+ * help per command and errors for unknown flags; the work of each command is imported only
+ * when it runs.
+ */
 
-const SELECTION: Options = {
-  dataset: { type: 'string', short: 'd' },
-  split: { type: 'string' },
-  revision: { type: 'string' },
-  'instance-ids': { type: 'string', multiple: true },
-  filter: { type: 'string' },
-  sample: { type: 'string' },
-  seed: { type: 'string' },
-  config: { type: 'string' },
-  'repo-cache': { type: 'string', multiple: true },
-  'max-workers': { type: 'string', short: 'j' },
-  namespace: { type: 'string' },
-  'image-registry': { type: 'string' },
-};
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-interface Command {
-  summary: string;
-  usage: string;
-  options: Options;
-  run: (values: Record<string, unknown>, positionals: string[]) => Promise<number>;
+/** The flags every dataset command shares. */
+function selection<A extends unknown[], O extends OptionValues>(cmd: Command<A, O>) {
+  return cmd
+    .option('-d, --dataset <path>', 'a .json, .jsonl, .yaml file, a folder of them, or a dataset name (owner/name, lite, verified, full, multilingual)')
+    .option('--split <name>', 'the split of a named dataset')
+    .option('--revision <rev>', 'the revision of a named dataset')
+    .option('--instance-ids <ids>', 'instance ids, comma or space separated (repeatable)', collect, [] as string[])
+    .option('--filter <regex>', 'instance ids matching a regular expression')
+    .option('--sample <n>', 'a random sample of N instances')
+    .option('--sample-seed <s>', 'the seed of --sample')
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('--repo-cache <dir>', 'a folder of local clones or mirrors (repeatable)', collect, [] as string[])
+    .option('-j, --max-workers <n>', 'instances at a time')
+    .option('--namespace <ns>', "published instance images' namespace ('none': build here)")
+    .option('--image-registry <host>', 'the registry of the published images');
 }
 
-/** The option table: every command, its flags, and the module that does the work. */
-const COMMANDS: Record<string, Command> = {
-  evaluate: {
-    summary: 'grade predictions (gold | empty | FILE) on a dataset in fresh containers',
-    usage: 'evaluate --dataset D --predictions gold|empty|FILE --run-id R [-j N] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--repo-cache DIR] [--split S] [--revision R] [--namespace NS [--image-registry HOST]] [--config F] [--force] [--dry-run] [--json]',
-    options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
-    run: async (v) => (await import('./commands/evaluate.js')).evaluateCommand(v),
-  },
-  plan: {
-    summary: 'without Docker: the spec entry, images and problems of each instance (as evaluate --dry-run)',
-    usage: 'plan --dataset D [--predictions gold|empty|FILE] [--instance-ids ID..] [--filter RE] [--sample N --seed S] [--config F] [--json]',
-    options: { ...SELECTION, predictions: { type: 'string', short: 'p' }, json: { type: 'boolean' } },
-    run: async (v) => (await import('./commands/plan.js')).planCommand(v),
-  },
-  run: {
-    summary: 'run an agent (model | gold | empty | replay | command) on a dataset, then grade its patches',
-    usage: 'run --dataset D --agent A [--model M] [--provider openai|anthropic] [--base-url URL] --run-id R [-j N] [--samples n] [--max-steps N] [--max-cost USD] [--max-time S] [--no-bash] [--agent-config NAME|FILE] [--allow-config-change] [--replay-from DIR] [--agent-command CMD] [selection]',
-    options: {
-      ...SELECTION,
-      agent: { type: 'string', short: 'a' },
-      model: { type: 'string', short: 'm' },
-      provider: { type: 'string' },
-      'base-url': { type: 'string' },
-      'api-key-env': { type: 'string' },
-      temperature: { type: 'string' },
-      'top-p': { type: 'string' },
-      seed: { type: 'string' },
-      'run-id': { type: 'string', short: 'r' },
-      samples: { type: 'string' },
-      'max-steps': { type: 'string' },
-      'max-cost': { type: 'string' },
-      'max-time': { type: 'string' },
-      'no-bash': { type: 'boolean' },
-      'replay-from': { type: 'string' },
-      'agent-command': { type: 'string' },
-      'agent-config': { type: 'string' },
-      'allow-config-change': { type: 'boolean' },
-    },
-    run: async (v) => (await import('./commands/run.js')).runCommand(v),
-  },
-  agents: {
-    summary: 'list the shipped agent configs (config/agents), or show one as YAML',
-    usage: 'agents list | agents show NAME|FILE',
-    options: {},
-    run: async (_v, p) => (await import('./commands/agents.js')).agentsCommand(p),
-  },
-  session: {
-    summary: 'start | exec | read | diff | pause | resume | snapshot | restore | stop | list a sandbox session',
-    usage: 'session start --dataset D --instance ID | session exec SESSION -- CMD | session read SESSION PATH | session diff|pause|resume|stop SESSION | session snapshot SESSION [NAME] | session restore SESSION NAME | session list',
-    options: { ...SELECTION, instance: { type: 'string' }, 'run-id': { type: 'string' } },
-    run: async (v, p) => (await import('./commands/session.js')).sessionCommand(v, p),
-  },
-  mcp: {
-    summary: "serve one task's agent tools as a Model Context Protocol server (stdio, or HTTP with --http)",
-    usage: 'mcp --dataset D --instance ID [--session ID] [--run-id R] [--http PORT [--host H]] [--no-bash] [--config F] [--repo-cache DIR]',
-    options: {
-      dataset: { type: 'string', short: 'd' },
-      instance: { type: 'string' },
-      session: { type: 'string' },
-      'run-id': { type: 'string', short: 'r' },
-      http: { type: 'string' },
-      host: { type: 'string' },
-      'no-bash': { type: 'boolean' },
-      config: { type: 'string' },
-      'repo-cache': { type: 'string', multiple: true },
-    },
-    run: async (v) => (await import('./commands/mcp.js')).mcpCommand(v),
-  },
-  cleanup: {
-    summary: 'remove containers, snapshots and session state of dead processes, or of one run (refused while a live process uses it)',
-    usage: 'cleanup [--run-id R [--force]] [--config F]',
-    options: { 'run-id': { type: 'string', short: 'r' }, force: { type: 'boolean' }, config: { type: 'string' } },
-    run: async (v) => (await import('./commands/cleanup.js')).cleanupCommand(v),
-  },
-  report: {
-    summary: "write a run's self-contained HTML report (verdicts, failure modes, cost, trajectories, security findings)",
-    usage: 'report RUN_DIR [--out FILE.html] [--dataset D]',
-    options: { out: { type: 'string', short: 'o' }, dataset: { type: 'string', short: 'd' } },
-    run: async (v, p) => (await import('./commands/report.js')).reportCommand(v, p),
-  },
-  compare: {
-    summary: "compare runs on the instances they share: A only / B only / both, McNemar's exact test, failure-mode changes",
-    usage: 'compare RUN_A RUN_B [RUN_C ...] [--html FILE] [--dataset D]',
-    options: { html: { type: 'string' }, dataset: { type: 'string', short: 'd' } },
-    run: async (v, p) => (await import('./commands/report.js')).compareCommand(v, p),
-  },
-  leaderboard: {
-    summary: 'one table of runs: resolved rate with its interval, cost per resolved task, median steps',
-    usage: 'leaderboard RUN_DIR... [--html FILE] [--dataset D]',
-    options: { html: { type: 'string' }, dataset: { type: 'string', short: 'd' } },
-    run: async (v, p) => (await import('./commands/report.js')).leaderboardCommand(v, p),
-  },
-  images: {
-    summary: 'build | list | prune the per-task images',
-    usage: 'images build --dataset D [selection] [-j N] [--namespace NS [--image-registry HOST]] | images list [--namespace NS] | images prune [--all] [--namespace NS]',
-    options: { ...SELECTION, all: { type: 'boolean' } },
-    run: async (v, p) => (await import('./commands/images.js')).imagesCommand(v, p),
-  },
-};
+/** `--seed` was the sampling seed of every dataset command; on `run` it is now the model's. */
+function oldSeed<A extends unknown[], O extends OptionValues>(cmd: Command<A, O>) {
+  return cmd.addOption(new Option('--seed <s>', 'deprecated: use --sample-seed').hideHelp());
+}
 
-function help(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}\n    swe-harness ${c.usage}`);
-  return `swe-harness: SWE-bench-style evaluation in Docker\n\nCommands:\n${lines.join('\n')}\n`;
+/** The old `--seed` of the selection, still read (with a note) where it cannot mean the model's. */
+function sampleSeed<O extends { sampleSeed?: string; seed?: string }>(opts: O): O {
+  if (opts.seed === undefined) return opts;
+  process.stderr.write('note: --seed is deprecated for the instance sample; use --sample-seed\n');
+  return { ...opts, sampleSeed: opts.sampleSeed ?? opts.seed };
+}
+
+let exitCode = 0;
+function done(code: number): void {
+  exitCode = code;
+}
+
+function program(): Command {
+  const root = new Command('swe-harness').description('SWE-bench-style evaluation in Docker').exitOverride().configureOutput({ outputError: () => undefined });
+
+  oldSeed(selection(root.command('evaluate').description('grade predictions (gold | empty | FILE) on a dataset in fresh containers')))
+    .option('-p, --predictions <source>', 'gold, empty, or a JSONL/JSON predictions file')
+    .option('-r, --run-id <id>', 'the run id (letters, digits, _ . -)')
+    .option('--force', 'redo every instance, even those whose result key is unchanged')
+    .option('--dry-run', 'without Docker: say what would happen (as plan)')
+    .option('--json', 'print the summaries as JSON')
+    .action(async (opts) => done(await (await import('./commands/evaluate.js')).evaluateCommand(sampleSeed(opts))));
+
+  oldSeed(selection(root.command('plan').description('without Docker: the spec entry, images and problems of each instance (as evaluate --dry-run)')))
+    .option('-p, --predictions <source>', 'gold, empty, or a JSONL/JSON predictions file')
+    .option('--json', 'print the plan as JSON')
+    .action(async (opts) => done(await (await import('./commands/plan.js')).planCommand(sampleSeed(opts))));
+
+  selection(root.command('run').description('run an agent (model | gold | empty | replay | command) on a dataset, then grade its patches'))
+    .option('-a, --agent <name>', 'model, gold, empty, replay or command')
+    .option('-m, --model <name>', "the model's name")
+    .option('--provider <name>', 'openai or anthropic')
+    .option('--base-url <url>', "the provider's endpoint")
+    .option('--api-key-env <var>', "the environment variable holding the key ('none': no key)")
+    .option('--temperature <t>', 'sampling temperature')
+    .option('--top-p <p>', 'nucleus sampling')
+    .option('--seed <s>', "the model's sampling seed (the instance sample's: --sample-seed)")
+    .option('-r, --run-id <id>', 'the run id (letters, digits, _ . -)')
+    .option('--samples <n>', 'episodes per instance (pass@k)')
+    .option('--max-steps <n>', 'steps per episode')
+    .option('--max-cost <usd>', 'USD per episode')
+    .option('--max-time <s>', 'seconds per episode')
+    .option('--no-bash', 'no bash tool')
+    .option('--agent-config <name>', 'a shipped agent config (config/agents) or a file')
+    .option('--allow-config-change', 'resume a run even though its agent config changed')
+    .option('--replay-from <dir>', "replay: an earlier run's agent folder")
+    .option('--agent-command <cmd>', 'command: the outside agent program')
+    .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
+
+  root
+    .command('agents')
+    .description('list the shipped agent configs (config/agents), or show one as YAML')
+    .argument('[args...]', 'list | show NAME|FILE')
+    .action(async (args) => done(await (await import('./commands/agents.js')).agentsCommand(args)));
+
+  oldSeed(selection(root.command('session').description('start | exec | read | diff | pause | resume | snapshot | restore | stop | list a sandbox session')))
+    .argument('[args...]', 'ACTION, then SESSION and what the action takes (exec: SESSION -- COMMAND...)')
+    .option('--instance <id>', 'start: the instance')
+    .option('--run-id <id>', 'start: the run id the session is labelled with')
+    .usage('start --dataset D --instance ID | exec SESSION -- CMD | read SESSION PATH | diff|pause|resume|stop SESSION | snapshot SESSION [NAME] | restore SESSION NAME | list')
+    .action(async (args, opts) => done(await (await import('./commands/session.js')).sessionCommand(sampleSeed(opts), args)));
+
+  root
+    .command('mcp')
+    .description("serve one task's agent tools as a Model Context Protocol server (stdio, or HTTP with --http)")
+    .option('-d, --dataset <path>', 'the dataset')
+    .option('--instance <id>', 'the task')
+    .option('--session <id>', 'serve this existing session instead of starting one')
+    .option('-r, --run-id <id>', 'the run id a new session is labelled with')
+    .option('--http <port>', 'serve over HTTP on this port (default: stdio)')
+    .option('--host <host>', 'with --http: the address to listen on')
+    .option('--no-bash', 'no bash tool')
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('--repo-cache <dir>', 'a folder of local clones or mirrors (repeatable)', collect, [] as string[])
+    .action(async (opts) => done(await (await import('./commands/mcp.js')).mcpCommand(opts)));
+
+  root
+    .command('cleanup')
+    .description('remove containers, snapshots and session state of dead processes, or of one run (refused while a live process uses it)')
+    .option('-r, --run-id <id>', 'only this run')
+    .option('--force', 'with --run-id: even while a live process uses it')
+    .option('--config <file>', 'the harness config (YAML)')
+    .action(async (opts) => done(await (await import('./commands/cleanup.js')).cleanupCommand(opts)));
+
+  root
+    .command('report')
+    .description("write a run's self-contained HTML report (verdicts, failure modes, cost, trajectories, security findings)")
+    .argument('[runs...]', 'RUN_DIR')
+    .option('-o, --out <file>', 'the HTML file')
+    .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .action(async (runs, opts) => done(await (await import('./commands/report.js')).reportCommand(opts, runs)));
+
+  root
+    .command('compare')
+    .description("compare runs on the instances they share: A only / B only / both, McNemar's exact test, failure-mode changes")
+    .argument('[runs...]', 'RUN_A RUN_B [RUN_C ...]')
+    .option('--html <file>', 'an HTML page beside the table')
+    .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .action(async (runs, opts) => done(await (await import('./commands/report.js')).compareCommand(opts, runs)));
+
+  root
+    .command('leaderboard')
+    .description('one table of runs: resolved rate with its interval, cost per resolved task, median steps')
+    .argument('[runs...]', 'RUN_DIR...')
+    .option('--html <file>', 'an HTML page beside the table')
+    .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .action(async (runs, opts) => done(await (await import('./commands/report.js')).leaderboardCommand(opts, runs)));
+
+  oldSeed(selection(root.command('images').description('build | list | prune the per-task images')))
+    .argument('[args...]', 'build, list or prune')
+    .option('--all', 'prune: env and base images too')
+    .usage('build --dataset D [selection] [-j N] [--namespace NS [--image-registry HOST]] | list [--namespace NS] | prune [--all] [--namespace NS]')
+    .action(async (args, opts) => done(await (await import('./commands/images.js')).imagesCommand(sampleSeed(opts), args)));
+
+  return root;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help());
-    return name ? 0 : 1;
+  const root = program();
+  if (argv.length === 0) {
+    process.stdout.write(root.helpInformation());
+    return 1;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new HarnessError('USAGE', `unknown command ${JSON.stringify(name)}\n\n${help()}`);
-  let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-  } catch (cause) {
-    throw new HarnessError('USAGE', `${(cause as Error).message}\nusage: swe-harness ${command.usage}`);
+    await root.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+    const command = root.commands.find((c) => c.name() === argv[0]);
+    const help = command ? `swe-harness ${command.name()} --help` : 'swe-harness --help';
+    throw new HarnessError('USAGE', `${err.message.replace(/^error: /, '')} (see ${help})`);
   }
-  return command.run(parsed.values, parsed.positionals);
+  return exitCode;
 }
 
 stopOnInterrupt();

@@ -1,4 +1,4 @@
-import { displayText } from '../util/display-text.js';
+import { displayText } from '../errors.js';
 
 /** A plain text table with aligned columns; cells come from data, so they are printed escaped. */
 export function renderTable(header: string[], untrustedRows: string[][]): string {

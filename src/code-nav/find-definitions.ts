@@ -1,5 +1,5 @@
 import { languageForPath } from './language.js';
-import { outline } from './outline.js';
+import { outline } from './file-outline.js';
 import type { SymbolDef } from './symbol-def.js';
 
 /**

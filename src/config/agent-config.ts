@@ -7,7 +7,7 @@ import { HarnessError } from '../errors.js';
 import { modelConfigSchema } from '../model/registry.js';
 import { agentLimitsSchema, PROJECT_ROOT } from './harness-config.js';
 import { parseTemplate } from './template.js';
-import { zodProblems } from './zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 
 /** Where the named agent configs ship: `--agent-config NAME` is config/agents/NAME.yaml. */
 export const AGENT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config/agents');

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
-import { zodProblems } from './zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 
 /** The project's own folder, where config/, images/ and instances/ ship. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..').replace(/\/dist$/, '');

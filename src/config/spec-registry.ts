@@ -5,7 +5,7 @@ import { HarnessError } from '../errors.js';
 import { pathInside } from '../util/safe-path.js';
 import { repoSpecSchema, type EnvSpec, type RepoSpec } from './spec-schema.js';
 import { isValidRange, versionInRange } from './version-range.js';
-import { zodProblems } from './zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 
 /** The file name a repo's spec lives in: owner__name.yaml, as SWE-bench spells instance ids. */
 export function specFileName(repo: string): string {

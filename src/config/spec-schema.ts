@@ -57,7 +57,7 @@ export const envSpecSchema = z
     eval_commands: stringList,
     /**
      * More globs of files the model's patch may not change (restored to base_commit, removed
-     * when new, before the tests run), added to the language's own (src/spec/runner-guard.ts):
+     * when new, before the tests run), added to the language's own (src/test-spec/runner-guard.ts):
      * a repository's runner script, for example.
      */
     protected_files: z.array(z.string()).optional(),

@@ -1,20 +1,8 @@
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import type Docker from 'dockerode';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../errors.js';
-import { dockerClient, LABELS } from './client.js';
-
-export interface BuildRequest {
-  /** A folder holding the Dockerfile and whatever it COPYs. */
-  contextDir: string;
-  /** Top-level entries of contextDir to send (Dockerfile included). */
-  entries: string[];
-  tag: string;
-  labels: Record<string, string>;
-  buildArgs: Record<string, string>;
-  logPath: string;
-  timeoutSeconds: number;
-  instanceId?: string;
-}
+import type { BuildRequest } from '../runtime/container-runtime.js';
 
 interface BuildEvent {
   stream?: string;
@@ -25,7 +13,7 @@ interface BuildEvent {
 }
 
 /** Builds one image, writing the whole build output to its log; returns the image id. */
-export async function buildImage(req: BuildRequest, docker = dockerClient()): Promise<string> {
+export async function buildImage(req: BuildRequest, docker: Docker, marks: Record<string, string>): Promise<string> {
   mkdirSync(path.dirname(req.logPath), { recursive: true });
   const log = createWriteStream(req.logPath);
   const context = { instanceId: req.instanceId, logPath: req.logPath };
@@ -34,7 +22,7 @@ export async function buildImage(req: BuildRequest, docker = dockerClient()): Pr
   try {
     const stream = await docker.buildImage(
       { context: req.contextDir, src: req.entries },
-      { t: req.tag, labels: { [LABELS.managed]: 'true', ...req.labels }, buildargs: req.buildArgs, rm: true, forcerm: true, abortSignal: abort.signal },
+      { t: req.tag, labels: { ...marks, ...req.labels }, buildargs: req.buildArgs, rm: true, forcerm: true, abortSignal: abort.signal },
     );
     let lastOutput = '';
     const events = await new Promise<BuildEvent[]>((resolve, reject) => {
@@ -80,10 +68,4 @@ function buildFailure(error: string | undefined, lastOutput: string): string {
 
 function lastLine(text: string | undefined): string {
   return (text ?? '').trim().split('\n').pop() ?? '';
-}
-
-/** Writes a Dockerfile into a fresh context folder. */
-export function writeDockerfile(contextDir: string, dockerfile: string): void {
-  mkdirSync(contextDir, { recursive: true });
-  writeFileSync(path.join(contextDir, 'Dockerfile'), dockerfile);
 }

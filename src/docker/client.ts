@@ -1,27 +1,4 @@
 import Docker from 'dockerode';
-import { HarnessError } from '../errors.js';
-
-/** Labels on everything the harness makes, so leftovers can be found and removed. */
-export const LABEL_PREFIX = 'swe-harness';
-export const LABELS = {
-  managed: `${LABEL_PREFIX}.managed`,
-  kind: `${LABEL_PREFIX}.kind`,
-  hash: `${LABEL_PREFIX}.hash`,
-  instance: `${LABEL_PREFIX}.instance`,
-  run: `${LABEL_PREFIX}.run`,
-  session: `${LABEL_PREFIX}.session`,
-  /**
-   * Who made it (`host:pid:start`, see util/owner.ts): the process itself, or the parent that
-   * grouped its children with SWE_HARNESS_OWNER (the test runner). Teardown goes by this one.
-   */
-  owner: `${LABEL_PREFIX}.owner`,
-  /** The very process that made it: whether anyone still works on it goes by this one. */
-  process: `${LABEL_PREFIX}.process`,
-  /** A session's state file: the session lives on after its process while that file says so. */
-  sessionState: `${LABEL_PREFIX}.session-state`,
-  /** On an image made from a published one: the id of the image it was made from. */
-  parent: `${LABEL_PREFIX}.parent`,
-} as const;
 
 let shared: Docker | undefined;
 
@@ -29,19 +6,4 @@ let shared: Docker | undefined;
 export function dockerClient(): Docker {
   shared ??= new Docker();
   return shared;
-}
-
-/** Fails early, with what to do, when no engine answers. */
-export async function assertDockerAvailable(docker = dockerClient()): Promise<void> {
-  try {
-    await docker.ping();
-  } catch (cause) {
-    throw new HarnessError(
-      'DOCKER_UNAVAILABLE',
-      `no Docker engine answers (${(cause as Error).message}). Run scripts/ensure-docker.sh ` +
-        '(as root on Debian it installs and starts one), or start your engine and check `docker info`.',
-      {},
-      { cause },
-    );
-  }
 }

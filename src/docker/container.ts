@@ -1,28 +1,12 @@
 import type Docker from 'dockerode';
 import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pack } from 'tar-stream';
+import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
-import { ownerId, processIdentity } from '../util/owner.js';
-import { dockerClient, LABELS } from './client.js';
-import { OutputCollector } from './output-collector.js';
+import type { Container, ContainerLimits, ContainerOptions, ExecOptions, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
+import { OutputCollector } from '../util/head-tail.js';
 import { createOwned, disown } from './owned-containers.js';
-
-export interface ContainerLimits {
-  memoryMb: number;
-  cpus: number;
-  pids: number;
-  network: boolean;
-  /** Open files per process (RLIMIT_NOFILE). */
-  nofile?: number;
-  /** The largest file a process may write (RLIMIT_FSIZE), in MiB. */
-  fileSizeMb?: number;
-  /** Linux capabilities dropped ('ALL' for all). */
-  capDrop?: string[];
-  noNewPrivileges?: boolean;
-  /** The user commands run as; empty: the image's own (root in SWE-bench's images). */
-  user?: string;
-}
+import { DockerShellChannel } from './shell-channel.js';
 
 function hardening(limits: ContainerLimits): Record<string, unknown> {
   const ulimits = [];
@@ -33,30 +17,6 @@ function hardening(limits: ContainerLimits): Record<string, unknown> {
     CapDrop: limits.capDrop ?? [],
     SecurityOpt: limits.noNewPrivileges ? ['no-new-privileges'] : [],
   };
-}
-
-export interface ContainerOptions {
-  image: string;
-  labels: Record<string, string>;
-  limits: ContainerLimits;
-  env?: Record<string, string>;
-  name?: string;
-}
-
-export interface ExecOptions {
-  timeoutMs: number;
-  outputCapBytes: number;
-  workdir?: string;
-  env?: Record<string, string>;
-}
-
-export interface ExecResult {
-  /** null when the command was killed by the timeout. */
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  truncated: boolean;
-  durationMs: number;
 }
 
 function streamEnded(stream: NodeJS.ReadableStream & { destroy(): void }, timedOut: () => boolean): Promise<void> {
@@ -97,29 +57,29 @@ async function pause(ms: number, stop: AbortSignal): Promise<boolean> {
   }
 }
 
-/** Every container and snapshot says who made it, so cleanup can spare what a live process uses. */
-function ownerLabels(): Record<string, string> {
-  return { [LABELS.owner]: ownerId(), [LABELS.process]: processIdentity() };
-}
+/** Labels for what the runtime makes: fixed ones, and who made it (asked at each creation). */
+export type Marks = () => Record<string, string>;
 
 /**
- * A running container that is removed when disposed (`await using`), whatever happened.
+ * A Docker container that is removed when disposed (`await using`), whatever happened.
  * It idles on `sleep infinity`; work runs in it through exec.
  */
-export class RunningContainer implements AsyncDisposable {
+export class RunningContainer implements Container {
   private constructor(
     readonly container: Docker.Container,
     readonly docker: Docker,
+    private readonly marks: Marks,
   ) {}
 
-  static async start(opts: ContainerOptions, docker = dockerClient()): Promise<RunningContainer> {
+  /** `marks`: labels on every container the harness makes (see runtime/labels.ts). */
+  static async start(opts: ContainerOptions, docker: Docker, marks: Marks): Promise<RunningContainer> {
     const container = await createOwned(() =>
       docker.createContainer({
         Image: opts.image,
         name: opts.name,
         Cmd: ['sleep', 'infinity'],
         Entrypoint: [],
-        Labels: { [LABELS.managed]: 'true', ...ownerLabels(), ...opts.labels },
+        Labels: { ...marks(), ...opts.labels },
         User: opts.limits.user || undefined,
         Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
         NetworkDisabled: !opts.limits.network,
@@ -134,7 +94,7 @@ export class RunningContainer implements AsyncDisposable {
         },
       }),
     );
-    const running = new RunningContainer(container, docker);
+    const running = new RunningContainer(container, docker, marks);
     try {
       await container.start();
     } catch (cause) {
@@ -145,8 +105,8 @@ export class RunningContainer implements AsyncDisposable {
   }
 
   /** A container made earlier (by this process or one before it), by id. */
-  static attach(id: string, docker = dockerClient()): RunningContainer {
-    return new RunningContainer(docker.getContainer(id), docker);
+  static attach(id: string, docker: Docker, marks: Marks): RunningContainer {
+    return new RunningContainer(docker.getContainer(id), docker, marks);
   }
 
   get id(): string {
@@ -175,7 +135,7 @@ export class RunningContainer implements AsyncDisposable {
 
   /** Saves the container's filesystem as an image (processes are not saved); returns its id. */
   async commit(repo: string, tag: string, labels: Record<string, string>): Promise<string> {
-    const changes = Object.entries({ ...ownerLabels(), ...labels }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
+    const changes = Object.entries({ ...this.marks(), ...labels }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
     const result = (await this.container.commit({ repo, tag, pause: true, changes })) as { Id: string };
     return result.Id;
   }
@@ -188,6 +148,21 @@ export class RunningContainer implements AsyncDisposable {
     for (const [name, content] of Object.entries(files)) archive.entry({ name, mode: 0o644 }, content);
     archive.finalize();
     await this.container.putArchive(await buffer(archive), { path: dir });
+  }
+
+  async getFile(file: string): Promise<Buffer | undefined> {
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.container.getArchive({ path: file });
+    } catch (cause) {
+      if ((cause as { statusCode?: number }).statusCode === 404) return undefined;
+      throw cause;
+    }
+    return firstFileOf(archive);
+  }
+
+  openShell(): Promise<ShellChannel> {
+    return DockerShellChannel.open(this.container, this.docker);
   }
 
   /** Runs a command; on timeout the whole container is killed, so nothing it started lives on. */
@@ -243,4 +218,24 @@ export class RunningContainer implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.remove().catch(() => undefined);
   }
+}
+
+/** The bytes of the first file in a tar stream (getArchive of one file holds just it). */
+function firstFileOf(archive: NodeJS.ReadableStream): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const tar = extract();
+    let found: Buffer | undefined;
+    tar.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => void chunks.push(c as Buffer));
+      stream.on('end', () => {
+        if (!found && header.type === 'file') found = Buffer.concat(chunks);
+        next();
+      });
+      stream.resume();
+    });
+    tar.on('finish', () => resolve(found));
+    tar.on('error', reject);
+    archive.pipe(tar);
+  });
 }

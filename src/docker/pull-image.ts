@@ -2,22 +2,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../errors.js';
 import { abortableSleep, backoffDelay } from '../model/backoff.js';
-import type { TransferListener } from '../util/transfer-progress.js';
+import type { PullRequest } from '../runtime/container-runtime.js';
 import { dockerClient } from './client.js';
-
-export interface PullRequest {
-  /** registry/namespace/name:tag */
-  ref: string;
-  /** Limit on one attempt; a pull that takes longer is cancelled (and retried if attempts remain). */
-  timeoutSeconds: number;
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** The first back-off wait; it doubles per retry (with jitter), capped at a minute. */
-  baseDelayMs?: number;
-  logPath: string;
-  instanceId?: string;
-  onProgress?: TransferListener;
-}
 
 interface PullEvent {
   id?: string;

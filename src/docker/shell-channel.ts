@@ -3,25 +3,9 @@ import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { HarnessError } from '../errors.js';
+import type { ExecResult, ShellChannel, ShellCommand } from '../runtime/container-runtime.js';
 import { shellQuote } from '../util/shell.js';
-import { OutputCollector } from './output-collector.js';
-
-export interface ShellCommand {
-  command: string;
-  cwd: string;
-  env?: Record<string, string>;
-  timeoutSeconds: number;
-  outputCapBytes: number;
-  signal?: AbortSignal;
-}
-
-export interface ShellResult {
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  truncated: boolean;
-  durationMs: number;
-}
+import { OutputCollector } from '../util/head-tail.js';
 
 interface Pending {
   id: number;
@@ -42,7 +26,7 @@ const TIMEOUT_EXITS = new Set([124, 137]);
  * runc start-up; a line to a shell that is already running costs a few. Each command's end
  * is a sentinel line with a per-channel nonce and the command's exit code.
  */
-export class ShellChannel {
+export class DockerShellChannel implements ShellChannel {
   private readonly nonce = randomBytes(8).toString('hex');
   private next = 0;
   private pending?: Pending;
@@ -55,12 +39,12 @@ export class ShellChannel {
     private readonly stream: Duplex,
   ) {}
 
-  static async open(container: Docker.Container, docker: Docker): Promise<ShellChannel> {
+  static async open(container: Docker.Container, docker: Docker): Promise<DockerShellChannel> {
     const exec = await container.exec({ Cmd: ['bash', '--noprofile', '--norc'], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
     const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
     const out = new PassThrough();
     docker.modem.demuxStream(stream, out, out);
-    const channel = new ShellChannel(container, stream);
+    const channel = new DockerShellChannel(container, stream);
     out.on('data', (chunk: Buffer) => channel.onData(chunk));
     stream.on('close', () => channel.onClose());
     stream.on('end', () => channel.onClose());
@@ -73,7 +57,7 @@ export class ShellChannel {
   }
 
   /** Runs one command; commands on one channel run one after another. */
-  run(cmd: ShellCommand): Promise<ShellResult> {
+  run(cmd: ShellCommand): Promise<ExecResult> {
     const result = this.queue.then(() => this.runNow(cmd));
     this.queue = result.catch(() => undefined);
     return result;
@@ -89,7 +73,7 @@ export class ShellChannel {
     return `__swe_harness_${this.nonce}_${id}`;
   }
 
-  private async runNow(cmd: ShellCommand): Promise<ShellResult> {
+  private async runNow(cmd: ShellCommand): Promise<ExecResult> {
     if (this.closed) throw new HarnessError('SANDBOX', 'the sandbox shell is closed');
     const id = this.next++;
     const started = Date.now();

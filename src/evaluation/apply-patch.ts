@@ -1,9 +1,8 @@
-import type { ExecResult } from '../docker/container.js';
+import { APPLY_FAILED_EXIT, APPLY_FAILED_MARKER, START_MARKER } from '../grading/eval-markers.js';
+import type { ExecResult } from '../runtime/container-runtime.js';
 
 export const PATCH_PATH = '/tmp/swe-harness/patch.diff';
 export const EVAL_PATH = '/tmp/swe-harness/eval.sh';
-const APPLY_FAILED_MARKER = '>>>>> Patch Apply Failed';
-const APPLY_FAILED_EXIT = 96;
 
 /**
  * The common case in one exec: strict `git apply`, then eval.sh. Nothing of the patch has
@@ -12,7 +11,7 @@ const APPLY_FAILED_EXIT = 96;
 export const STRICT_APPLY_THEN_EVAL = `git apply --verbose ${PATCH_PATH} || { echo '${APPLY_FAILED_MARKER}'; exit ${APPLY_FAILED_EXIT}; }; exec bash ${EVAL_PATH}`;
 
 export function strictApplyFailed(result: ExecResult): boolean {
-  return result.exitCode === APPLY_FAILED_EXIT && result.output.includes(APPLY_FAILED_MARKER) && !result.output.includes('>>>>> Start Test Output');
+  return result.exitCode === APPLY_FAILED_EXIT && result.output.includes(APPLY_FAILED_MARKER) && !result.output.includes(START_MARKER);
 }
 
 /** SWE-bench's fallback chain after strict `git apply` failed: more lenient ways. */

@@ -1,4 +1,3 @@
-import { dockerClient } from '../docker/client.js';
 import { HarnessError } from '../errors.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOENT', 'ETIMEDOUT', 'EAI_AGAIN']);
@@ -16,28 +15,4 @@ export function isInfraError(err: unknown): boolean {
   if (e?.code && CONNECTION_CODES.has(e.code)) return true;
   if (e?.statusCode === 502 || e?.statusCode === 503) return true;
   return /socket hang up|connect ECONNREFUSED|no such container/i.test(e?.message ?? '');
-}
-
-/** Waits for the engine to answer again, for up to `timeoutMs`. */
-export async function waitForDocker(timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      await dockerClient().ping();
-      return true;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-  return false;
-}
-
-/** Whether the engine answers right now. */
-export async function dockerAnswers(): Promise<boolean> {
-  try {
-    await dockerClient().ping();
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,7 +3,7 @@ import { SpecRegistry } from '../config/spec-registry.js';
 import { errorCode, errorMessage, HarnessError, type InputProblem } from '../errors.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { makeInstanceTestSpec } from '../images/prebuilt.js';
-import type { ImageRecipe } from '../spec/test-spec.js';
+import type { ImageRecipe } from '../test-spec/test-spec.js';
 
 /**
  * What an evaluation would do, worked out without Docker: for each instance the spec entry

@@ -1,4 +1,4 @@
-import { END_MARKER, PATCH_REFUSED_MARKER, START_MARKER, TEST_PATCH_FAILED_MARKER } from '../spec/eval-script.js';
+import { END_MARKER, PATCH_REFUSED_MARKER, START_MARKER, TEST_PATCH_FAILED_MARKER } from './eval-markers.js';
 import type { TestStatusMap } from './test-status.js';
 
 /**

@@ -1,16 +1,14 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
-import { buildImage, writeDockerfile } from '../docker/build-image.js';
-import { LABELS } from '../docker/client.js';
-import { imageId, imageLabels } from '../docker/images.js';
-import { pullImage } from '../docker/pull-image.js';
 import type { TransferListener } from '../util/transfer-progress.js';
 import { HarnessError } from '../errors.js';
 import { checkoutAtCommit } from '../repo/checkout.js';
-import type { ImageRecipe, TestSpec } from '../spec/test-spec.js';
+import { LABELS } from '../runtime/labels.js';
+import { containerRuntime } from '../runtime/registry.js';
+import type { ImageRecipe, TestSpec } from '../test-spec/test-spec.js';
 import { KeyedLock } from '../util/keyed-lock.js';
 import { pathInside } from '../util/safe-path.js';
 
@@ -56,11 +54,11 @@ export class ImageBuilder {
    */
   private async ensureFromPrebuilt(spec: TestSpec, ref: string): Promise<BuiltImages> {
     const pulled = await this.locks.run(ref, async () => {
-      const existing = await imageId(ref);
+      const existing = await containerRuntime().imageId(ref);
       if (existing) return { id: existing, built: false };
       const { pull_timeout, pull_attempts } = this.config.images.prebuilt;
       const logPath = path.resolve(this.config.images.log_dir, 'pull', `${ref.replace(/[/:]/g, '_')}.log`);
-      return { id: await pullImage({ ref, timeoutSeconds: pull_timeout, attempts: pull_attempts, logPath, instanceId: spec.instanceId, onProgress: this.onTransfer }), built: true };
+      return { id: await containerRuntime().pullImage({ ref, timeoutSeconds: pull_timeout, attempts: pull_attempts, logPath, instanceId: spec.instanceId, onProgress: this.onTransfer }), built: true };
     });
     const instance = await this.ensure(spec.instanceImage, spec, pulled.id);
     return { base: '', env: pulled.id, instance: instance.id, built: { base: false, env: pulled.built, instance: instance.built } };
@@ -68,8 +66,8 @@ export class ImageBuilder {
 
   private async ensure(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<{ id: string; built: boolean }> {
     return this.locks.run(recipe.tag, async () => {
-      const existing = await imageId(recipe.tag);
-      const sameParent = parentId === undefined || (existing !== undefined && (await imageLabels(existing))[LABELS.parent] === parentId);
+      const existing = await containerRuntime().imageId(recipe.tag);
+      const sameParent = parentId === undefined || (existing !== undefined && (await containerRuntime().imageLabels(existing))[LABELS.parent] === parentId);
       if (existing && sameParent) return { id: existing, built: false };
       return { id: await this.build(recipe, spec, parentId), built: true };
     });
@@ -92,7 +90,7 @@ export class ImageBuilder {
       const labels: Record<string, string> = { [LABELS.kind]: recipe.kind, [LABELS.hash]: recipe.hash };
       if (recipe.kind === 'instance') labels[LABELS.instance] = spec.instanceId;
       if (parentId) labels[LABELS.parent] = parentId;
-      return await buildImage({
+      return await containerRuntime().buildImage({
         contextDir,
         entries,
         tag: recipe.tag,
@@ -112,7 +110,7 @@ export class ImageBuilder {
     if (this.config.images.source !== 'offline') return;
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {
-      if (await imageId(tag)) return;
+      if (await containerRuntime().imageId(tag)) return;
       const logPath = pathInside(this.config.images.log_dir, 'os', `${tag.replace(/[^\w.-]/g, '_')}.log`);
       mkdirSync(path.dirname(logPath), { recursive: true });
       const script = path.join(PROJECT_ROOT, 'images/os/debootstrap.sh');
@@ -134,4 +132,10 @@ function runLogged(command: string, args: string[], logPath: string): Promise<nu
     child.on('error', reject);
     child.on('close', (code) => log.end(() => resolve(code ?? 1)));
   });
+}
+
+/** Writes a Dockerfile into a fresh context folder. */
+function writeDockerfile(contextDir: string, dockerfile: string): void {
+  mkdirSync(contextDir, { recursive: true });
+  writeFileSync(path.join(contextDir, 'Dockerfile'), dockerfile);
 }

@@ -1,7 +1,7 @@
 import type { HarnessConfig } from '../config/harness-config.js';
 import type { ResolvedSpec } from '../config/spec-registry.js';
 import type { Instance } from '../instance/instance-schema.js';
-import { makeTestSpec, type TestSpec } from '../spec/test-spec.js';
+import { makeTestSpec, type TestSpec } from '../test-spec/test-spec.js';
 
 /**
  * The published image of an instance, or undefined when images are built here. SWE-bench

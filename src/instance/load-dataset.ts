@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { zodProblems } from '../config/zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 import { HarnessError, type InputProblem } from '../errors.js';
 import { instanceSchema, type Instance } from './instance-schema.js';
 

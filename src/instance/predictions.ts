@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { zodProblems } from '../config/zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 import { HarnessError, type InputProblem } from '../errors.js';
 import { safeName, type Instance } from './instance-schema.js';
 

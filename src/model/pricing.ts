@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zodProblems } from '../config/zod-problems.js';
+import { zodProblems } from '../util/zod-problems.js';
 import { HarnessError } from '../errors.js';
 import type { Usage } from './types.js';
 

@@ -1,7 +1,7 @@
 import { applyHunks } from './apply-hunks.js';
 import type { FileStates } from './file-states.js';
 import type { FileDiff } from './parse-diff.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './diff-paths.js';
 
 /** Why one hunk (or, with hunkIndex -1, a whole file's diff) could not be applied. */
 export interface HunkFailure {

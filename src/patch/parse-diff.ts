@@ -1,6 +1,6 @@
 import { parsePatch, type StructuredPatchHunk } from 'diff';
 import { normalizeDiff } from './normalize-diff.js';
-import { headerPaths } from './repo-path.js';
+import { headerPaths } from './diff-paths.js';
 
 export interface ParsedHunk {
   hunk: StructuredPatchHunk;

@@ -1,29 +1,15 @@
 import type { Resolution, TestsStatus } from '../grading/grade.js';
+import type { VerdictReason } from '../grading/verdict.js';
 import type { SecurityScan } from '../security/scan-patch.js';
 import { failureMode, type FailureMode } from './failure-mode.js';
+
+export type { VerdictReason, VerdictReasonCode } from '../grading/verdict.js';
 
 /** What produced a result: a rerun with the same key may reuse it, any change redoes it. */
 export interface ResultKey {
   patch_hash: string;
   image_id: string;
   spec_hash: string;
-}
-
-/**
- * Why a graded patch is not resolved: a verdict on the patch. Errors (the patch could not be
- * graded: timeout, build, infrastructure, input) are `error`, never these.
- */
-export type VerdictReasonCode =
-  | 'PATCH_APPLY'
-  | 'PATCH_REFUSED'
-  | 'TESTS_FAILED'
-  | 'TEST_LOG'
-  | 'TEST_CRASHED'
-  | 'CONTAINER_EXITED';
-
-export interface VerdictReason {
-  code: VerdictReasonCode;
-  message: string;
 }
 
 /** One instance's verdict: SWE-bench's report fields, then ours. */

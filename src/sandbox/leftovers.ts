@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
-import { LABELS } from '../docker/client.js';
-import { cleanupByLabel, liveProcessesOfRun, runContainerLabels, madeByDeadProcess, type CleanupReport, type Labels } from '../docker/cleanup.js';
+import { LABELS } from '../runtime/labels.js';
+import { cleanupByLabel, liveProcessesOfRun, runContainerLabels, madeByDeadProcess, type CleanupReport, type Labels } from '../runtime/cleanup.js';
 import { HarnessError } from '../errors.js';
 import { describeOwner } from '../util/owner.js';
 import { describeHolder, runLockHolder } from '../util/run-lock.js';

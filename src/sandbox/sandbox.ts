@@ -1,6 +1,8 @@
+import type { ExecResult } from '../runtime/container-runtime.js';
+
 /**
  * What agent tools see of the machine they work on. Tools talk to this interface, never to
- * Docker; the Docker implementation is in docker-sandbox.ts.
+ * Docker; the implementation in container-sandbox.ts runs on any container runtime (runtime/).
  */
 export interface SandboxExecOptions {
   /** Seconds before the command is killed (the sandbox itself lives on). */
@@ -13,13 +15,12 @@ export interface SandboxExecOptions {
   outputCapBytes?: number;
 }
 
-export interface SandboxExecResult {
-  /** null when the command was killed by its timeout or the signal. */
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  truncated: boolean;
-  durationMs: number;
+/** What the tools may know of the task besides the sandbox; built once, by the sandbox. */
+export interface TaskInfo {
+  instanceId: string;
+  /** The spec's test command with `{tests}` where the test files go. */
+  testCommand: string;
+  logParser: string;
 }
 
 export type SessionStatus = 'running' | 'paused' | 'stopped' | 'gone';
@@ -30,11 +31,13 @@ export interface SnapshotInfo {
   createdAt: string;
 }
 
-export interface Sandbox {
+/** Disposing lets go of this process's connection (close), never of the sandbox. */
+export interface Sandbox extends Disposable {
   readonly sessionId: string;
   /** The repository root inside the sandbox. */
   readonly workdir: string;
-  exec(command: string, opts?: SandboxExecOptions): Promise<SandboxExecResult>;
+  readonly task: TaskInfo;
+  exec(command: string, opts?: SandboxExecOptions): Promise<ExecResult>;
   /** A file's bytes, or null when there is no such file. Paths are relative to workdir or absolute. */
   readFile(path: string): Promise<Buffer | null>;
   writeFile(path: string, content: string | Buffer): Promise<void>;
@@ -48,4 +51,10 @@ export interface Sandbox {
   restore(name: string): Promise<void>;
   /** Removes the container (snapshots stay until cleanup). */
   stop(): Promise<void>;
+  /** Stops it and removes its snapshots and state: nothing of the session is left. */
+  destroy(): Promise<void>;
+  /** Fails with SESSION_GONE, saying what is left, when the sandbox no longer exists; else its state. */
+  assertAlive(): Promise<string>;
+  /** Lets go of this process's connection; the sandbox lives on. */
+  close(): void;
 }

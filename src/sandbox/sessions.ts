@@ -1,13 +1,13 @@
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
-import { RunningContainer } from '../docker/container.js';
 import { makeImageBuilder } from '../images/instance-images.js';
+import { containerRuntime } from '../runtime/registry.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { ownerId } from '../util/owner.js';
-import { TESTBED } from '../spec/eval-script.js';
+import { TESTBED } from '../grading/eval-markers.js';
 import { safePathSegment } from '../util/safe-path.js';
 import { makeInstanceTestSpec } from '../images/prebuilt.js';
-import { DockerSandbox, newSessionId, sessionLabels } from './docker-sandbox.js';
+import { ContainerSandbox, newSessionId, sessionLabels } from './container-sandbox.js';
 import { SessionStore, type SessionState } from './session-store.js';
 
 export interface StartSessionOptions {
@@ -25,7 +25,7 @@ function defaults(config: HarnessConfig) {
  * A new session: the instance image (built if missing) in a container with grading's limits,
  * and the agent's network setting. Its state is saved before it is returned.
  */
-export async function startSession(opts: StartSessionOptions): Promise<DockerSandbox> {
+export async function startSession(opts: StartSessionOptions): Promise<ContainerSandbox> {
   const { config, instance } = opts;
   safePathSegment(opts.runId, 'run id');
   const specs = SpecRegistry.forConfig(config);
@@ -34,7 +34,7 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
   const limits = containerLimits(config, config.agent.network);
   const partial = { sessionId: newSessionId(), runId: opts.runId, instanceId: instance.instance_id };
   const store = new SessionStore(config.state_dir);
-  const container = await RunningContainer.start({
+  const container = await containerRuntime().start({
     image: images.instance,
     labels: sessionLabels(partial, 'session', store),
     limits,
@@ -53,13 +53,13 @@ export async function startSession(opts: StartSessionOptions): Promise<DockerSan
     owner: ownerId(),
   };
   store.save(state);
-  return new DockerSandbox(state, store, defaults(config));
+  return new ContainerSandbox(state, store, defaults(config));
 }
 
 /** The session again, from its state on disk: after a restart of the harness too. */
-export function attachSession(config: HarnessConfig, sessionId: string): DockerSandbox {
+export function attachSession(config: HarnessConfig, sessionId: string): ContainerSandbox {
   const store = new SessionStore(config.state_dir);
-  return new DockerSandbox(store.load(sessionId), store, defaults(config));
+  return new ContainerSandbox(store.load(sessionId), store, defaults(config));
 }
 
 export function listSessions(config: HarnessConfig): SessionState[] {

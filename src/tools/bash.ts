@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SandboxExecResult } from '../sandbox/sandbox.js';
+import type { ExecResult } from '../runtime/container-runtime.js';
 import { defineTool } from './tool.js';
 
 const MAX_TIMEOUT_SECONDS = 1800;
@@ -10,7 +10,7 @@ const parameters = z.object({
 });
 
 /** How the command ended, then its output (stdout and stderr together). */
-export function formatExec(result: SandboxExecResult): string {
+export function formatExec(result: ExecResult): string {
   const seconds = Math.round(result.durationMs / 100) / 10;
   const ending = result.timedOut
     ? `TIMED OUT after ${seconds} s: the command was killed (the sandbox lives on). Output so far:`

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { afterEdit } from './after-edit.js';
 import { replaceExact } from './edit-text.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './sandbox-path.js';
 import { readTextFile, unreadableMessage } from './text-file.js';
 import { defineTool } from './tool.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { shellQuote } from '../util/shell.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './sandbox-path.js';
 import { defineTool } from './tool.js';
 
 const MAX_ENTRIES = 500;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { formatOutline } from '../code-nav/format-outline.js';
 import { languageForPath } from '../code-nav/language.js';
-import { outline } from '../code-nav/outline.js';
+import { outline } from '../code-nav/file-outline.js';
 import { SUPPORTED_LANGUAGES } from './code-languages.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './sandbox-path.js';
 import { requireTextFile } from './text-file.js';
 import { defineTool } from './tool.js';
 

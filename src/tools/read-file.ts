@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './sandbox-path.js';
 import { requireTextFile } from './text-file.js';
 import { defineTool } from './tool.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HarnessError } from '../errors.js';
 import { getLogParser } from '../grading/parsers/registry.js';
 import { shellQuote } from '../util/shell.js';
-import { resolveRepoPath } from './repo-path.js';
+import { resolveRepoPath } from './sandbox-path.js';
 import { summarizeTestRun } from './test-summary.js';
 import { defineTool } from './tool.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { shellQuote } from '../util/shell.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './sandbox-path.js';
 import { defineTool } from './tool.js';
 
 const MAX_MATCHES = 200;

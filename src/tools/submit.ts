@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patchFiles } from '../spec/patch-files.js';
+import { patchFiles } from '../test-spec/patch-files.js';
 import { defineTool } from './tool.js';
 
 const parameters = z.object({

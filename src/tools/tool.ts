@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { HarnessError } from '../errors.js';
+import { keepHeadAndTail } from '../util/head-tail.js';
 import type { ToolSpec } from '../model/types.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox, TaskInfo } from '../sandbox/sandbox.js';
 
-/** What the tools may know of the task besides the sandbox. */
-export interface TaskInfo {
-  instanceId: string;
-  /** The spec's test command with `{tests}` where the test files go. */
-  testCommand: string;
-  logParser: string;
-}
+export type { TaskInfo } from '../sandbox/sandbox.js';
 
 export interface ToolContext {
   sandbox: Sandbox;
@@ -51,14 +46,9 @@ export function toolSpecs(tools: ToolDefinition[]): ToolSpec[] {
   });
 }
 
-/** Keeps the head and the tail of a tool's output, saying how much was cut. */
+/** Keeps the head and the tail of a tool's output, saying how much was cut and what to do. */
 export function truncateOutput(text: string, capBytes: number): string {
-  const bytes = Buffer.from(text);
-  if (bytes.length <= capBytes) return text;
-  const half = Math.floor(capBytes / 2);
-  const head = bytes.subarray(0, half).toString('utf8');
-  const tail = bytes.subarray(bytes.length - half).toString('utf8');
-  return `${head}\n[... ${bytes.length - 2 * half} bytes cut; narrow the command or read a line range ...]\n${tail}`;
+  return keepHeadAndTail(text, capBytes, (n) => `[... ${n} bytes cut; narrow the command or read a line range ...]`);
 }
 
 function describeIssues(error: z.ZodError): string {

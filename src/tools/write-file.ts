@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { shellQuote } from '../util/shell.js';
 import { afterEdit } from './after-edit.js';
-import { repoPath } from './repo-path.js';
+import { repoPath } from './sandbox-path.js';
 import { defineTool } from './tool.js';
 
 const parameters = z.object({

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { loadHarnessConfig, type HarnessConfig } from '../../src/config/harness-config.js';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import type { Instance } from '../../src/instance/instance-schema.js';
 import type { Prediction } from '../../src/instance/predictions.js';
 import type { InstanceResult } from '../../src/report/instance-result.js';

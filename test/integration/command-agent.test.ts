@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAgents } from '../../src/agent/run-agents.js';
+import { runAgents } from '../../src/run/agent-run.js';
 import { loadHarnessConfig } from '../../src/config/harness-config.js';
 import { makePythonTask } from '../helpers/python-task.js';
 

@@ -1,15 +1,18 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunningContainer } from '../../src/docker/container.js';
+import type { Container } from '../../src/runtime/container-runtime.js';
+import { DockerRuntime } from '../../src/docker/docker-runtime.js';
+import { managed, ownerLabels } from '../../src/runtime/labels.js';
+import { containerRuntime } from '../../src/runtime/registry.js';
 
 const IMAGE = 'swe-harness/os:bookworm';
 const limits = { memoryMb: 256, cpus: 1, pids: 128, network: false };
 const execOpts = { timeoutMs: 20_000, outputCapBytes: 1 << 20 };
 
 describe('RunningContainer (real Docker)', () => {
-  let box: RunningContainer;
+  let box: Container;
   beforeAll(async () => {
-    box = await RunningContainer.start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
+    box = await containerRuntime().start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
   });
   afterAll(async () => {
     await box.remove();
@@ -53,7 +56,7 @@ describe('RunningContainer timeout', () => {
   it('kills the whole container when a command runs over, and is removed on dispose', async () => {
     let id = '';
     {
-      await using box = await RunningContainer.start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
+      await using box = await containerRuntime().start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
       id = box.id;
       const r = await box.exec(['bash', '-c', 'echo begin; sleep 600'], { ...execOpts, timeoutMs: 1500 });
       expect(r.timedOut).toBe(true);
@@ -80,7 +83,7 @@ describe('issue 18: nothing an exec started outlives it', () => {
 
   it('the exec watch stops polling the engine when a timed-out container is removed (the CLI hung after TEST_TIMEOUT)', async () => {
     const { docker, pathsSince } = recordingClient();
-    const box = await RunningContainer.start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits }, docker);
+    const box = await new DockerRuntime({ images: managed(), containers: () => managed(ownerLabels()) }, docker).start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
     // The timeout lands just after one of the watch's polls, so the container is gone by its next.
     const r = await box.exec(['bash', '-c', 'sleep 600'], { ...execOpts, timeoutMs: 1300 });
     expect(r.timedOut).toBe(true);
@@ -92,7 +95,7 @@ describe('issue 18: nothing an exec started outlives it', () => {
 
   it('the exec watch stops when the command ended normally', async () => {
     const { docker, pathsSince } = recordingClient();
-    await using box = await RunningContainer.start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits }, docker);
+    await using box = await new DockerRuntime({ images: managed(), containers: () => managed(ownerLabels()) }, docker).start({ image: IMAGE, labels: { 'swe-harness.run': 'test-container' }, limits });
     await box.exec(['bash', '-c', 'sleep 2'], execOpts);
     const returned = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config.js';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import { loadDataset } from '../../src/instance/load-dataset.js';
 import { loadPredictions } from '../../src/instance/predictions.js';
 

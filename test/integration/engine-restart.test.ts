@@ -3,7 +3,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/harness-config.js';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import { makePythonTask, SOURCE_FIXED } from '../helpers/python-task.js';
 
 /** Stops dockerd (as a crash or an upgrade would) and starts it again with the project's script. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAgents, type AgentRunRequest } from '../../src/agent/run-agents.js';
-import type { AgentChoice } from '../../src/agent/agent-factory.js';
+import { runAgents, type AgentRunRequest } from '../../src/run/agent-run.js';
+import type { AgentChoice } from '../../src/agent/agents.js';
 import { loadHarnessConfig } from '../../src/config/harness-config.js';
 import { makeCliTask, runCli } from '../helpers/cli-task.js';
 import { makePythonTask } from '../helpers/python-task.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SpecRegistry } from '../../src/config/spec-registry.js';
-import { RunningContainer } from '../../src/docker/container.js';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
-import { makeTestSpec } from '../../src/spec/test-spec.js';
+import { containerRuntime } from '../../src/runtime/registry.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
+import { makeTestSpec } from '../../src/test-spec/test-spec.js';
 import { makePythonTask } from '../helpers/python-task.js';
 
 /**
@@ -15,7 +15,7 @@ describe('eval.sh against a planted git hook (real Docker)', () => {
     const predictions = new Map([[task.instance.instance_id, { instance_id: task.instance.instance_id, model_name_or_path: 'empty', model_patch: '' }]]);
     const built = await runEvaluation({ config: task.config, runId: 'test-eval-hardening', instances: [task.instance], predictions, concurrency: 1 });
     const spec = makeTestSpec(task.instance, new SpecRegistry(task.config.spec_dirs).resolve('test/calc', '0.1'), task.config);
-    await using box = await RunningContainer.start({ image: built.results[0]!.images!.instance, labels: { 'swe-harness.run': 'test-eval-hardening' }, limits: { memoryMb: 512, cpus: 1, pids: 256, network: false } });
+    await using box = await containerRuntime().start({ image: built.results[0]!.images!.instance, labels: { 'swe-harness.run': 'test-eval-hardening' }, limits: { memoryMb: 512, cpus: 1, pids: 256, network: false } });
     const hook = '#!/bin/sh\ntouch /tmp/hook-ran\n';
     await box.putFiles({ 'swe-harness/eval.sh': spec.evalScript, hook }, '/tmp');
     const opts = { timeoutMs: 60_000, outputCapBytes: 1 << 20, workdir: '/testbed' };

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import type { Prediction } from '../../src/instance/predictions.js';
 import { makePythonTask, SOURCE_FIXED, SPEC_YAML, type PythonTask } from '../helpers/python-task.js';
 

@@ -11,8 +11,7 @@ import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config
 import { loadDataset } from '../../src/instance/load-dataset.js';
 import { createMcpServer } from '../../src/mcp/mcp-server.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../src/mcp/serve-http.js';
-import { taskInfo } from '../../src/mcp/task-session.js';
-import type { DockerSandbox } from '../../src/sandbox/docker-sandbox.js';
+import type { ContainerSandbox } from '../../src/sandbox/container-sandbox.js';
 import { startSession } from '../../src/sandbox/sessions.js';
 import { makeToolset } from '../../src/tools/toolset.js';
 
@@ -39,7 +38,7 @@ function fileLines(numbered: string): string[] {
 }
 
 describe('the MCP server on a real session (real Docker, real SDK client)', () => {
-  let box: DockerSandbox;
+  let box: ContainerSandbox;
   let http: McpHttpServer;
   let client: Client;
 
@@ -47,7 +46,7 @@ describe('the MCP server on a real session (real Docker, real SDK client)', () =
     box = await startSession({ config, instance, runId: 'test-mcp' });
     const tools = makeToolset({ bash: true });
     http = await startMcpHttpServer({
-      createServer: () => createMcpServer(box, taskInfo(box), tools, { outputCapBytes: config.agent.output_cap_bytes, problemStatement: instance.problem_statement }),
+      createServer: () => createMcpServer(box, box.task, tools, { outputCapBytes: config.agent.output_cap_bytes, problemStatement: instance.problem_statement }),
       port: 0,
       host: '127.0.0.1',
     });
@@ -132,7 +131,7 @@ describe('the MCP server on a real session (real Docker, real SDK client)', () =
 
   it('serves the same tools over an in-process transport pair', async () => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const server = createMcpServer(box, taskInfo(box), makeToolset({ bash: false }), { outputCapBytes: config.agent.output_cap_bytes });
+    const server = createMcpServer(box, box.task, makeToolset({ bash: false }), { outputCapBytes: config.agent.output_cap_bytes });
     await server.connect(serverSide);
     const local = new Client({ name: 'mcp-test-local', version: '1.0.0' });
     await local.connect(clientSide);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RunningContainer } from '../../src/docker/container.js';
+import { containerRuntime } from '../../src/runtime/registry.js';
 import { lockFile } from '../../src/util/run-lock.js';
 import { makeCliTask, runCli, type CliTask } from '../helpers/cli-task.js';
 import { startScopedDockerProxy } from '../helpers/scoped-docker-proxy.js';
@@ -60,7 +60,7 @@ describe('cleanup touches nobody else\'s work (real CLI, real Docker)', () => {
 
     // A container of a process still running (this one), and one from before owner labels.
     const image = (await containersOf(`${prefix}session`, 'session'))[0]!.Image;
-    const live = await RunningContainer.start({ image, labels: { 'swe-harness.kind': 'grading', 'swe-harness.run': `${prefix}live` }, limits: { memoryMb: 256, cpus: 0.5, pids: 64, network: false } });
+    const live = await containerRuntime().start({ image, labels: { 'swe-harness.kind': 'grading', 'swe-harness.run': `${prefix}live` }, limits: { memoryMb: 256, cpus: 0.5, pids: 64, network: false } });
     cleanups.push(() => live.remove());
     const old = await docker.createContainer({ Image: image, Cmd: ['true'], Labels: { 'swe-harness.managed': 'true', 'swe-harness.run': `${prefix}old`, 'swe-harness.kind': 'grading' } });
     cleanups.push(() => old.remove({ force: true }));

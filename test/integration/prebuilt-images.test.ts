@@ -5,14 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeConfig, PROJECT_ROOT, harnessConfigSchema, type HarnessConfig } from '../../src/config/harness-config.js';
 import { SpecRegistry } from '../../src/config/spec-registry.js';
-import { buildImage } from '../../src/docker/build-image.js';
+import { containerRuntime } from '../../src/runtime/registry.js';
 import { pushImage } from '../../src/docker/pull-image.js';
-import { runEvaluation } from '../../src/evaluation/run-evaluation.js';
+import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import { makeImageBuilder } from '../../src/images/instance-images.js';
 import { prebuiltImageRef } from '../../src/images/prebuilt.js';
 import type { Instance } from '../../src/instance/instance-schema.js';
 import { loadPredictions } from '../../src/instance/predictions.js';
-import { makeTestSpec } from '../../src/spec/test-spec.js';
+import { makeTestSpec } from '../../src/test-spec/test-spec.js';
 import { makePythonTask, type PythonTask } from '../helpers/python-task.js';
 import { BusyRegistryProxy, SilentRegistry } from '../helpers/registry-proxy.js';
 
@@ -67,7 +67,7 @@ async function buildPublishedImage(at = task.instance.base_commit, tag = 'swe-ha
       'WORKDIR /testbed',
     ].join('\n'),
   );
-  await buildImage({ contextDir: context, entries: ['Dockerfile', 'conda', 'repo'], tag, labels: { 'swe-harness.kind': 'test-published' }, buildArgs: {}, logPath: path.join(task.workDir, 'published.log'), timeoutSeconds: 600 });
+  await containerRuntime().buildImage({ contextDir: context, entries: ['Dockerfile', 'conda', 'repo'], tag, labels: { 'swe-harness.kind': 'test-published' }, buildArgs: {}, logPath: path.join(task.workDir, 'published.log'), timeoutSeconds: 600 });
   made.push(tag);
   return tag;
 }

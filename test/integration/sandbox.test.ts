@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config.js';
 import { HarnessError } from '../../src/errors.js';
 import { loadDataset } from '../../src/instance/load-dataset.js';
-import type { DockerSandbox } from '../../src/sandbox/docker-sandbox.js';
+import type { ContainerSandbox } from '../../src/sandbox/container-sandbox.js';
 import { attachSession, startSession } from '../../src/sandbox/sessions.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'sandbox-test-'));
@@ -14,7 +14,7 @@ const config = loadHarnessConfig(undefined, { state_dir: path.join(work, 'state'
 const instance = loadDataset(path.join(PROJECT_ROOT, 'instances/demo')).instances.find((i) => i.instance_id === 'demo__textkit-1')!;
 
 describe('a sandbox session (real Docker)', () => {
-  let box: DockerSandbox;
+  let box: ContainerSandbox;
   beforeAll(async () => {
     box = await startSession({ config, instance, runId: 'test-sandbox' });
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config.js';
 import { loadDataset } from '../../src/instance/load-dataset.js';
-import type { DockerSandbox } from '../../src/sandbox/docker-sandbox.js';
+import type { ContainerSandbox } from '../../src/sandbox/container-sandbox.js';
 import { startSession } from '../../src/sandbox/sessions.js';
 import { runTool, toolSpecs, type ToolContext, type ToolResult } from '../../src/tools/tool.js';
 import { makeToolset } from '../../src/tools/toolset.js';
@@ -15,7 +15,7 @@ const instance = loadDataset(path.join(PROJECT_ROOT, 'instances/demo')).instance
 const tools = makeToolset({ bash: true });
 
 describe('the agent tools on a real session (demo__textkit-1)', () => {
-  let box: DockerSandbox;
+  let box: ContainerSandbox;
   let ctx: ToolContext;
   const call = (name: string, args: unknown): Promise<ToolResult> => runTool(tools, name, typeof args === 'string' ? args : JSON.stringify(args), ctx);
 

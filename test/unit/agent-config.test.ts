@@ -8,7 +8,7 @@ import { initialMessagesFor } from '../../src/agent/prompts.js';
 import { shippedAgentConfigs } from '../../src/config/agent-config.js';
 import { parseTemplate, renderTemplate } from '../../src/config/template.js';
 import type { Instance } from '../../src/instance/instance-schema.js';
-import type { SandboxExecResult } from '../../src/sandbox/sandbox.js';
+import type { ExecResult } from '../../src/runtime/container-runtime.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agent-config-'));
 
@@ -36,7 +36,7 @@ const instance = {
 const commands: string[] = [];
 const sandbox = {
   workdir: '/testbed',
-  exec: async (command: string): Promise<SandboxExecResult> => {
+  exec: async (command: string): Promise<ExecResult> => {
     commands.push(command);
     return { exitCode: 0, output: 'setup.py\nsrc/\nsrc/widget.py\n', timedOut: false, truncated: false, durationMs: 1 };
   },

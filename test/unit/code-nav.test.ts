@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findDefinitions } from '../../src/code-nav/find-definitions.js';
 import { formatOutline } from '../../src/code-nav/format-outline.js';
 import { languageForPath, type Language } from '../../src/code-nav/language.js';
-import { outline, type SymbolDef } from '../../src/code-nav/outline.js';
+import { outline, type SymbolDef } from '../../src/code-nav/file-outline.js';
 import { syntaxErrors } from '../../src/code-nav/syntax-errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/code-nav/${name}`, import.meta.url), 'utf8');

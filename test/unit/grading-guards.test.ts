@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OutputCollector } from '../../src/docker/output-collector.js';
+import { OutputCollector } from '../../src/util/head-tail.js';
 import { exitCodeDisagreement, testPatchFailed, testSection } from '../../src/grading/test-log.js';
 import type { TestStatusMap } from '../../src/grading/test-status.js';
 import { recordStatus } from '../../src/grading/test-status.js';
-import { END_MARKER, START_MARKER, TEST_PATCH_FAILED_MARKER } from '../../src/spec/eval-script.js';
+import { END_MARKER, START_MARKER, TEST_PATCH_FAILED_MARKER } from '../../src/grading/eval-markers.js';
 
 describe('testSection', () => {
   it('keeps spoofed markers printed by the tests inside the section', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changedLines, mentionedPaths } from '../../src/spec/patch-files.js';
-import { protectedChanges, pytestConfigPaths, refusal, runnerGuard } from '../../src/spec/runner-guard.js';
+import { changedLines, mentionedPaths } from '../../src/test-spec/patch-files.js';
+import { protectedChanges, pytestConfigPaths, refusal, runnerGuard } from '../../src/test-spec/runner-guard.js';
 import { globToRegExp } from '../../src/util/glob.js';
 
 const newFile = (file: string, lines: string[]) =>

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelDirName } from '../../src/evaluation/run-evaluation.js';
+import { modelDirName } from '../../src/run/evaluate-batch.js';
 import { instanceSchema } from '../../src/instance/instance-schema.js';
 import { displayText } from '../../src/util/display-text.js';
 import { isSafeName, pathInside } from '../../src/util/safe-path.js';

@@ -7,8 +7,8 @@ import { parseRepoSpec, SpecRegistry } from '../../src/config/spec-registry.js';
 import { versionInRange } from '../../src/config/version-range.js';
 import { HarnessError } from '../../src/errors.js';
 import type { Instance } from '../../src/instance/instance-schema.js';
-import { formatDirectives, patchFiles, testDirectives } from '../../src/spec/patch-files.js';
-import { makeTestSpec } from '../../src/spec/test-spec.js';
+import { formatDirectives, patchFiles, testDirectives } from '../../src/test-spec/patch-files.js';
+import { makeTestSpec } from '../../src/test-spec/test-spec.js';
 
 const SPEC = `repo: acme/widgets
 specs:

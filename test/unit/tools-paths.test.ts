@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../src/errors.js';
-import { repoPath, resolveRepoPath } from '../../src/tools/repo-path.js';
+import { repoPath, resolveRepoPath } from '../../src/tools/sandbox-path.js';
 import { testTarget } from '../../src/tools/run-tests.js';
 
 const WORKDIR = '/testbed';

@@ -1,12 +1,12 @@
-import { assertDockerAvailable } from '../../docker/client.js';
-import { runEvaluation } from '../../evaluation/run-evaluation.js';
+import { containerRuntime } from '../../runtime/registry.js';
+import { runEvaluation } from '../../run/evaluate-batch.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
 import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';
 import { isEvaluationError } from '../../report/summary.js';
 import { gradingExitCode } from '../exit-code.js';
-import { loadSelection, printProblems } from '../load-selection.js';
+import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeRunReport } from './report.js';
@@ -19,11 +19,19 @@ function resultRow(r: InstanceResult): string[] {
   return [r.instance_id, verdict, f2p, p2p, r.error?.code ?? r.verdict_reason?.code ?? '', total === undefined ? '' : `${total.toFixed(1)}s`];
 }
 
-export async function evaluateCommand(values: Record<string, unknown>): Promise<number> {
+export interface EvaluateOptions extends SelectionOptions {
+  predictions?: string;
+  runId?: string;
+  force?: boolean;
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
   // A dry run needs no run id and no Docker: it only says what would happen.
-  if (values['dry-run'] === true) return (await import('./plan.js')).planCommand(values);
-  const runId = values['run-id'] as string | undefined;
-  const predictionsSource = values.predictions as string | undefined;
+  if (values.dryRun === true) return (await import('./plan.js')).planCommand(values);
+  const runId = values.runId;
+  const predictionsSource = values.predictions;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
   const reporter = new ProgressReporter();
@@ -35,7 +43,7 @@ export async function evaluateCommand(values: Record<string, unknown>): Promise<
   const selectedIds = new Set(selection.instances.map((i) => i.instance_id));
   const selectedPredictions = new Map([...predictions.byId].filter(([id]) => selectedIds.has(id)));
   const badPredictions = predictions.problems.filter((p) => p.instanceId !== undefined && selectedIds.has(p.instanceId));
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
 
   const outcome = await runEvaluation({
     config: selection.config,

@@ -1,25 +1,29 @@
 import { SpecRegistry } from '../../config/spec-registry.js';
-import { assertDockerAvailable } from '../../docker/client.js';
-import { listImagesByReference, listManagedImages, removeImage, type ManagedImage } from '../../docker/images.js';
+import { containerRuntime } from '../../runtime/registry.js';
+import { listImagesByReference, listManagedImages, type ManagedImage } from '../../runtime/cleanup.js';
 import { errorMessage, HarnessError } from '../../errors.js';
 import { makeImageBuilder } from '../../images/instance-images.js';
 import { makeInstanceTestSpec, prebuiltImagePattern } from '../../images/prebuilt.js';
 import { runPool } from '../../util/pool.js';
 import { loadHarnessConfig } from '../../config/harness-config.js';
 import { ProgressReporter } from '../progress.js';
-import { loadSelection, prebuiltOverrides, printProblems } from '../load-selection.js';
+import { loadSelection, prebuiltOverrides, printProblems, type SelectionOptions } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
-export async function imagesCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export interface ImagesOptions extends SelectionOptions {
+  all?: boolean;
+}
+
+export async function imagesCommand(values: ImagesOptions, positionals: string[]): Promise<number> {
   const [action] = positionals;
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   if (action === 'build') return build(values);
   if (action === 'list') return list(values);
   if (action === 'prune') return prune(values);
   throw new HarnessError('USAGE', 'images takes build, list or prune');
 }
 
-async function build(values: Record<string, unknown>): Promise<number> {
+async function build(values: ImagesOptions): Promise<number> {
   const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const specs = SpecRegistry.forConfig(selection.config);
@@ -40,13 +44,13 @@ async function build(values: Record<string, unknown>): Promise<number> {
 }
 
 /** Ours (by label), and the published images the config names (by reference), as kind `prebuilt`. */
-async function knownImages(values: Record<string, unknown>): Promise<ManagedImage[]> {
-  const config = loadHarnessConfig(values.config as string | undefined, prebuiltOverrides(values));
+async function knownImages(values: ImagesOptions): Promise<ManagedImage[]> {
+  const config = loadHarnessConfig(values.config, prebuiltOverrides(values));
   const pattern = prebuiltImagePattern(config);
   return [...(await listManagedImages()), ...(pattern ? await listImagesByReference(pattern, 'prebuilt') : [])];
 }
 
-async function list(values: Record<string, unknown>): Promise<number> {
+async function list(values: ImagesOptions): Promise<number> {
   const images = await knownImages(values);
   const rows = images
     .sort((a, b) => a.kind.localeCompare(b.kind) || (a.tags[0] ?? '').localeCompare(b.tags[0] ?? ''))
@@ -60,13 +64,13 @@ async function list(values: Record<string, unknown>): Promise<number> {
  * images of the configured namespace, and any of ours that lost their tag to a rebuild; with
  * --all, env and base images too. Images in use are kept.
  */
-async function prune(values: Record<string, unknown>): Promise<number> {
+async function prune(values: ImagesOptions): Promise<number> {
   const kinds = values.all === true ? ['instance', 'prebuilt', 'env', 'base'] : ['instance', 'prebuilt'];
   const images = (await knownImages(values)).filter((img) => kinds.includes(img.kind) || img.tags.length === 0);
   let removed = 0;
   for (const img of images) {
     try {
-      await removeImage(img.id);
+      await containerRuntime().removeImage(img.id);
       removed++;
     } catch (err) {
       process.stderr.write(`kept ${img.tags[0] ?? img.id}: ${errorMessage(err)}\n`);

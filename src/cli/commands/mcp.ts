@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { loadHarnessConfig } from '../../config/harness-config.js';
-import { assertDockerAvailable } from '../../docker/client.js';
+import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
 import type { Instance } from '../../instance/instance-schema.js';
@@ -23,14 +23,26 @@ interface McpFlags {
   repoDirs: string[];
 }
 
-function parseFlags(values: Record<string, unknown>): McpFlags {
-  const dataset = values.dataset as string | undefined;
-  const instanceId = values.instance as string | undefined;
-  const runId = (values['run-id'] as string | undefined) ?? 'mcp';
+export interface McpOptions {
+  dataset?: string;
+  instance?: string;
+  session?: string;
+  runId?: string;
+  http?: string;
+  host?: string;
+  bash: boolean;
+  config?: string;
+  repoCache: string[];
+}
+
+function parseFlags(values: McpOptions): McpFlags {
+  const dataset = values.dataset;
+  const instanceId = values.instance;
+  const runId = values.runId ?? 'mcp';
   if (!dataset) throw new HarnessError('USAGE', '--dataset is required (a .json, .jsonl, .yaml file or a folder of them)');
   if (!instanceId) throw new HarnessError('USAGE', '--instance is required: the id of the task to serve');
   if (!isSafeName(runId)) throw new HarnessError('USAGE', '--run-id takes letters, digits, _ . - (not . or ..; at most 200)');
-  const rawPort = values.http as string | undefined;
+  const rawPort = values.http;
   const port = Number(rawPort);
   if (rawPort !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new HarnessError('USAGE', `--http takes a port number (0 for any free port), not ${JSON.stringify(rawPort)}`);
@@ -39,12 +51,12 @@ function parseFlags(values: Record<string, unknown>): McpFlags {
   return {
     dataset,
     instanceId,
-    sessionId: values.session as string | undefined,
+    sessionId: values.session,
     runId,
-    http: rawPort === undefined ? undefined : { port, host: (values.host as string | undefined) ?? '127.0.0.1' },
-    bash: values['no-bash'] !== true,
-    config: values.config as string | undefined,
-    repoDirs: (values['repo-cache'] as string[] | undefined) ?? [],
+    http: rawPort === undefined ? undefined : { port, host: values.host ?? '127.0.0.1' },
+    bash: values.bash,
+    config: values.config,
+    repoDirs: values.repoCache,
   };
 }
 
@@ -65,11 +77,11 @@ function log(line: string): void {
  * Serves one task's tools over MCP until the client disconnects (stdio) or the process is
  * interrupted; a session started here is stopped on the way out, an attached one is left running.
  */
-export async function mcpCommand(values: Record<string, unknown>): Promise<number> {
+export async function mcpCommand(values: McpOptions): Promise<number> {
   const flags = parseFlags(values);
   const config = loadHarnessConfig(flags.config);
   const instance = findInstance(flags.dataset, flags.instanceId);
-  await assertDockerAvailable();
+  await containerRuntime().assertAvailable();
   const stopping = new AbortController();
   const onSignal = (): void => stopping.abort();
   process.once('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { planEvaluation, type EvaluationPlan, type PlannedInstance } from '../../evaluation/plan-evaluation.js';
 import { loadPredictions } from '../../instance/predictions.js';
-import { loadSelection, printProblems } from '../load-selection.js';
+import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { renderTable } from '../table.js';
 
 /** A path under the current folder reads shorter relative; others stay absolute. */
@@ -42,10 +42,15 @@ function render(plan: EvaluationPlan): string {
  * `plan` and `evaluate --dry-run`: what would be built and run, and what would stop it, with no
  * Docker. Exit 0 when every instance is ready, 2 when some are not.
  */
-export async function planCommand(values: Record<string, unknown>): Promise<number> {
+export interface PlanOptions extends SelectionOptions {
+  predictions?: string;
+  json?: boolean;
+}
+
+export async function planCommand(values: PlanOptions): Promise<number> {
   const selection = await loadSelection(values);
   printProblems('dataset problems (these records are skipped)', selection.problems);
-  const source = values.predictions as string | undefined;
+  const source = values.predictions;
   const predictions = source ? loadPredictions(source, selection.allInstances) : undefined;
   if (predictions) printProblems('prediction problems (these predictions are skipped)', predictions.problems);
   const plan = planEvaluation({

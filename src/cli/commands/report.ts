@@ -31,10 +31,21 @@ export function writeRunReport(runDir: string, instances: InstanceInfo[], out?: 
   return file;
 }
 
-export async function reportCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export interface ReportOptions {
+  out?: string;
+  dataset?: string;
+}
+
+/** compare and leaderboard: an HTML file beside the table. */
+export interface RunsOptions {
+  html?: string;
+  dataset?: string;
+}
+
+export async function reportCommand(values: ReportOptions, positionals: string[]): Promise<number> {
   if (positionals.length !== 1) throw new HarnessError('USAGE', 'report takes one RUN_DIR');
   const runDir = runDirOf(positionals[0]!);
-  const file = writeRunReport(runDir, datasetInfo(values.dataset), values.out as string | undefined);
+  const file = writeRunReport(runDir, datasetInfo(values.dataset), values.out);
   const s = runStats(loadRun(runDir, datasetInfo(values.dataset)));
   const modes = FAILURE_MODES.filter((m) => s.failure_modes[m] > 0).map((m) => `${FAILURE_MODE_LABELS[m]}: ${s.failure_modes[m]}`);
   process.stdout.write(
@@ -47,12 +58,12 @@ export async function reportCommand(values: Record<string, unknown>, positionals
   return 0;
 }
 
-function loadRuns(positionals: string[], values: Record<string, unknown>): RunData[] {
+function loadRuns(positionals: string[], values: RunsOptions): RunData[] {
   const info = datasetInfo(values.dataset);
   return positionals.map((p) => loadRun(runDirOf(p), info));
 }
 
-export async function compareCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function compareCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 2) throw new HarnessError('USAGE', 'compare takes two or more run folders: RUN_A RUN_B [...]');
   const [first, ...others] = loadRuns(positionals, values);
   const comparisons = others.map((b) => compareRuns(first!, b));
@@ -64,7 +75,7 @@ export async function compareCommand(values: Record<string, unknown>, positional
   return 0;
 }
 
-export async function leaderboardCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function leaderboardCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 1) throw new HarnessError('USAGE', 'leaderboard takes one or more run folders');
   const rows = leaderboard(loadRuns(positionals, values));
   process.stdout.write(leaderboardMarkdown(rows));

@@ -1,19 +1,40 @@
 import { loadAgent } from '../../agent/agent-config.js';
-import { parseAgentName, type AgentChoice } from '../../agent/agent-factory.js';
-import { runAgents } from '../../agent/run-agents.js';
+import { getAgent, parseAgentName, type AgentChoice } from '../../agent/agents.js';
+import { runAgents } from '../../run/agent-run.js';
 import { loadPriceTable } from '../../config/prices.js';
-import { assertDockerAvailable } from '../../docker/client.js';
+import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
 import type { ModelConfigInput } from '../../model/registry.js';
 import { gradingExitCode } from '../exit-code.js';
-import { loadSelection, printProblems } from '../load-selection.js';
+import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeRunReport } from './report.js';
 
-function num(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
+export interface RunOptions extends SelectionOptions {
+  agent?: string;
+  model?: string;
+  provider?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  temperature?: string;
+  topP?: string;
+  /** The model's sampling seed (the instance sample's is --sample-seed). */
+  seed?: string;
+  runId?: string;
+  samples?: string;
+  maxSteps?: string;
+  maxCost?: string;
+  maxTime?: string;
+  bash: boolean;
+  replayFrom?: string;
+  agentCommand?: string;
+  agentConfig?: string;
+  allowConfigChange?: boolean;
+}
+
+function num(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
@@ -21,35 +42,35 @@ function num(values: Record<string, unknown>, name: string): number | undefined 
 }
 
 /** The model config: the config file's `model:` section, with flags over it. */
-function modelConfig(values: Record<string, unknown>, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
-  const model = (values.model as string | undefined) ?? (fromConfig?.model as string | undefined);
+function modelConfig(values: RunOptions, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
+  const model = values.model ?? (fromConfig?.model as string | undefined);
   if (!model) return undefined;
-  const provider = (values.provider as string | undefined) ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
-  const flags: Record<string, unknown> = { model, provider, base_url: values['base-url'], temperature: num(values, 'temperature'), top_p: num(values, 'top-p'), seed: num(values, 'seed') };
-  if (values['api-key-env'] !== undefined) flags.api_key_env = values['api-key-env'] === 'none' ? null : values['api-key-env'];
+  const provider = values.provider ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
+  const flags: Record<string, unknown> = { model, provider, base_url: values.baseUrl, temperature: num(values.temperature, 'temperature'), top_p: num(values.topP, 'top-p'), seed: num(values.seed, 'seed') };
+  if (values.apiKeyEnv !== undefined) flags.api_key_env = values.apiKeyEnv === 'none' ? null : values.apiKeyEnv;
   const merged = { ...(fromConfig ?? {}), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
   return merged as ModelConfigInput;
 }
 
-export async function runCommand(values: Record<string, unknown>): Promise<number> {
-  const runId = values['run-id'] as string | undefined;
+export async function runCommand(values: RunOptions): Promise<number> {
+  const runId = values.runId;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
-  const agent = parseAgentName((values.agent as string | undefined) ?? '');
+  const agent = parseAgentName(values.agent ?? '');
   const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const { config } = selection;
-  const agentConfig = loadAgent((values['agent-config'] as string | undefined) ?? undefined, { bash: values['no-bash'] === true ? false : config.agent.bash });
+  const agentConfig = loadAgent(values.agentConfig ?? undefined, { bash: values.bash === false ? false : config.agent.bash });
   // Harness config, then the agent config, then flags.
   const limits = { ...config.agent.limits, ...agentConfig.config.limits };
   const choice: AgentChoice = {
     agent,
     model: agent === 'model' ? modelConfig(values, { ...config.model, ...agentConfig.config.model }) : undefined,
     priceTable: agent === 'model' ? loadPriceTable() : undefined,
-    replayFrom: values['replay-from'] as string | undefined,
-    command: values['agent-command'] as string | undefined,
+    replayFrom: values.replayFrom,
+    command: values.agentCommand,
   };
-  if (agent === 'command' && !choice.command) throw new HarnessError('USAGE', 'the command agent needs --agent-command "PROGRAM ARGS"');
-  await assertDockerAvailable();
+  getAgent(agent).check?.(choice);
+  await containerRuntime().assertAvailable();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const outcome = await runAgents({
@@ -57,16 +78,16 @@ export async function runCommand(values: Record<string, unknown>): Promise<numbe
     runId,
     instances: selection.instances,
     choice,
-    samples: num(values, 'samples') ?? 1,
+    samples: num(values.samples, 'samples') ?? 1,
     concurrency: selection.concurrency,
-    bash: values['no-bash'] === true ? false : config.agent.bash,
+    bash: values.bash === false ? false : config.agent.bash,
     agentConfig,
-    allowConfigChange: values['allow-config-change'] === true,
+    allowConfigChange: values.allowConfigChange === true,
     limits: {
-      maxSteps: num(values, 'max-steps') ?? limits.max_steps,
-      maxCostUsd: num(values, 'max-cost') ?? limits.max_cost_usd,
+      maxSteps: num(values.maxSteps, 'max-steps') ?? limits.max_steps,
+      maxCostUsd: num(values.maxCost, 'max-cost') ?? limits.max_cost_usd,
       maxTokens: limits.max_tokens,
-      maxWallSeconds: num(values, 'max-time') ?? limits.max_wall_seconds,
+      maxWallSeconds: num(values.maxTime, 'max-time') ?? limits.max_wall_seconds,
       maxFormatErrors: limits.max_format_errors,
     },
     repoDirs: selection.repoDirs,

@@ -1,4 +1,4 @@
-import { END_MARKER, START_MARKER } from '../../spec/eval-script.js';
+import { END_MARKER, START_MARKER } from '../../grading/eval-markers.js';
 import { FAILURE_MODE_LABELS } from '../failure-mode.js';
 import type { InstanceRecord } from '../run-data.js';
 import type { StepFile } from '../run-files.js';

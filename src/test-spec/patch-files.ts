@@ -1,3 +1,5 @@
+import { headerPaths, NO_FILE } from '../patch/diff-paths.js';
+
 /** What a unified git diff touches, read from its headers (no patch library needed for this). */
 export interface PatchFiles {
   /** Paths that exist before the patch and are changed or deleted by it. */
@@ -17,22 +19,32 @@ function unquote(p: string): string {
   }
 }
 
+/** A `---`/`+++` or `diff --git` name as written: unquoted, without a trailing timestamp. */
+function headerName(p: string | undefined): string | undefined {
+  return p === undefined ? undefined : unquote(p.trim().split('\t')[0] ?? '');
+}
+
+/**
+ * The files of each `diff --git` block. Names are read with the patch module's one rule for
+ * `a/` and `b/` (headerPaths: dropped only when both sides carry them), so a `--no-prefix`
+ * diff of a top-level folder named `a` or `b` keeps its path.
+ */
 export function patchFiles(patch: string): PatchFiles {
   const modified: string[] = [];
   const added: string[] = [];
   const deleted: string[] = [];
   for (const block of patch.split(/^diff --git /m).slice(1)) {
     const header = block.split('\n', 1)[0] ?? '';
-    const target = /^(?:"?a\/.*?"?) ("?b\/.*"?)$/.exec(header)?.[1];
-    const plusPath = /^\+\+\+ (.*)$/m.exec(block)?.[1];
-    const minusPath = /^--- (.*)$/m.exec(block)?.[1];
-    const strip = (p: string) => unquote(p.trim()).replace(/^[ab]\//, '');
-    const path = plusPath && plusPath !== '/dev/null' ? strip(plusPath) : target ? strip(target) : undefined;
+    const git = /^("?a\/.*?"?) ("?b\/.*"?)$/.exec(header);
+    const minus = headerName(/^--- (.*)$/m.exec(block)?.[1]);
+    const plus = headerName(/^\+\+\+ (.*)$/m.exec(block)?.[1]);
+    const { oldPath, newPath } = headerPaths(minus ?? headerName(git?.[1]), plus ?? headerName(git?.[2]));
+    const path = newPath ?? oldPath;
     if (!path) continue;
-    if (/^new file mode/m.test(block) || minusPath === '/dev/null') added.push(path);
-    else if (/^deleted file mode/m.test(block) || plusPath === '/dev/null') {
-      deleted.push(strip(minusPath ?? path));
-      modified.push(strip(minusPath ?? path));
+    if (/^new file mode/m.test(block) || minus === NO_FILE) added.push(path);
+    else if (/^deleted file mode/m.test(block) || plus === NO_FILE) {
+      deleted.push(oldPath ?? path);
+      modified.push(oldPath ?? path);
     } else modified.push(path);
   }
   return { modified, added, deleted };
@@ -50,7 +62,9 @@ export function testDirectives(testPatch: string): string[] {
 /**
  * Every path a patch names in any header git apply or patch(1) reads: `diff --git`, `---`/`+++`,
  * renames and copies. A superset of patchFiles, for refusing a patch by path: a patch without
- * `diff --git` headers, or one that renames a file into place, must not slip past.
+ * `diff --git` headers, or one that renames a file into place, must not slip past. Unlike
+ * headerPaths, each name loses its `a/` or `b/` alone: the grader applies with `git apply`
+ * (-p1), which strips the first component whatever the other side says.
  */
 export function mentionedPaths(patch: string): string[] {
   const found = new Set<string>();
@@ -82,8 +96,8 @@ export function changedLines(patch: string): Array<{ file: string; sign: '+' | '
     const line = lines[i] as string;
     // A file header is `--- ` directly followed by `+++ `; inside a hunk `--- x` is a removed line.
     if (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
-      file = unquote((lines[i + 1] as string).slice(4).trim().split('\t')[0] ?? '').replace(/^b\//, '');
-      if (file === '/dev/null') file = unquote(line.slice(4).trim().split('\t')[0] ?? '').replace(/^a\//, '');
+      const { oldPath, newPath } = headerPaths(headerName(line.slice(4)), headerName((lines[i + 1] as string).slice(4)));
+      file = newPath ?? oldPath ?? '';
       inHunk = false;
       i++;
     } else if (line.startsWith('diff --git ')) inHunk = false;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { errorCode, errorMessage } from '../errors.js';
-import { runEvaluation, withRunLock, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
+import { runEvaluation, withRunLock, type EvaluationOutcome } from './evaluate-batch.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
@@ -10,12 +10,11 @@ import { toolsFromConfig } from '../tools/toolset.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runPool } from '../util/pool.js';
 import { pathInside } from '../util/safe-path.js';
-import { checkRunAgentConfig, loadAgent } from './agent-config.js';
-import { agentLabel, policyFor, type AgentChoice } from './agent-factory.js';
-import { runCommandEpisode } from './command-agent.js';
-import { runEpisode, type EpisodeResult } from './episode.js';
-import type { AgentLimits } from './loop.js';
-import { passAtK, type PassAtK } from './pass-at-k.js';
+import { checkRunAgentConfig, loadAgent } from '../agent/agent-config.js';
+import { agentLabel, getAgent, type AgentChoice } from '../agent/agents.js';
+import type { EpisodeResult } from '../agent/episode.js';
+import type { AgentLimits } from '../agent/loop.js';
+import { passAtK, type PassAtK } from '../agent/pass-at-k.js';
 
 export interface AgentRunRequest {
   config: HarnessConfig;
@@ -64,10 +63,9 @@ async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
   const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
     const outDir = pathInside(runDir, 'agent', instance.instance_id, String(sample));
     const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, agentConfig, repoDirs: req.repoDirs, signal: req.signal };
-    const result = await (req.choice.agent === 'command'
-      ? runCommandEpisode({ ...common, command: req.choice.command ?? '' })
-      : runEpisode({ ...common, makeModel: policyFor(req.choice, instance, sample) })
-    ).catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, err));
+    const result = await getAgent(req.choice.agent)
+      .play(common, req.choice)
+      .catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, err));
     req.onEpisode?.(result);
     return result;
   });

@@ -1,22 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
-import { LABELS } from '../docker/client.js';
-import { RunningContainer } from '../docker/container.js';
 import { errorCode, errorMessage, HarnessError } from '../errors.js';
-import { gradeTests, type TestsStatus } from '../grading/grade.js';
-import type { LogParser } from '../grading/parsers/log-parser.js';
-import { getLogParser } from '../grading/parsers/registry.js';
-import type { TestStatusMap } from '../grading/test-status.js';
-import { protectedChanges, refusal } from '../spec/runner-guard.js';
-import { exitCodeDisagreement, patchRefused, testPatchFailed, testSection } from '../grading/test-log.js';
+import { gradeOutput } from '../grading/grade-output.js';
+import { NOT_RESOLVED, unresolved } from '../grading/verdict.js';
+import { protectedChanges, refusal } from '../test-spec/runner-guard.js';
 import type { BuiltImages } from '../images/image-builder.js';
 import type { Prediction } from '../instance/predictions.js';
-import type { InstanceResult, VerdictReasonCode } from '../report/instance-result.js';
-import { TESTBED } from '../spec/eval-script.js';
-import type { TestSpec } from '../spec/test-spec.js';
-import type { InstanceLog } from '../util/instance-log.js';
-import { dockerAnswers } from './infra.js';
+import type { InstanceResult } from '../report/instance-result.js';
+import { TESTBED } from '../grading/eval-markers.js';
+import type { TestSpec } from '../test-spec/test-spec.js';
+import type { Container } from '../runtime/container-runtime.js';
+import { LABELS } from '../runtime/labels.js';
+import { containerRuntime } from '../runtime/registry.js';
+import type { InstanceLog } from '../report/instance-log.js';
 import { applyWithFallbacks, EVAL_PATH, STRICT_APPLY_THEN_EVAL, strictApplyFailed } from './apply-patch.js';
 
 export interface GradingContext {
@@ -28,12 +25,6 @@ export interface GradingContext {
 }
 
 export type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' | 'patch_is_None' | 'patch_exists' | 'timings' | 'finished_at'>;
-
-const NOT_RESOLVED = { resolved: false, resolution: 'NO' } as const;
-
-function unresolved(code: VerdictReasonCode, message: string): Pick<Verdict, 'resolved' | 'resolution' | 'verdict_reason'> {
-  return { ...NOT_RESOLVED, verdict_reason: { code, message } };
-}
 
 /**
  * Grades a prediction in a fresh container from the instance image (never one an agent
@@ -53,7 +44,7 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   const changedProtected = protectedChanges(patch, spec.guard.protect);
   const protectedNote = changedProtected.restored.length + changedProtected.removed.length > 0 ? { protected_files: changedProtected } : {};
   const t0 = Date.now();
-  await using container = await RunningContainer.start({
+  await using container = await containerRuntime().start({
     image: images.instance,
     labels: { [LABELS.kind]: 'grading', [LABELS.run]: ctx.runId, [LABELS.instance]: spec.instanceId },
     limits: containerLimits(ctx.config, ctx.config.sandbox.network),
@@ -95,60 +86,14 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
  * it) was lost: to an engine restart (infrastructure: the instance is retried) or to the
  * patch's own code stopping the container's init (a verdict: not resolved).
  */
-async function containerLost(container: RunningContainer, timedOut: boolean): Promise<string | undefined> {
+async function containerLost(container: Container, timedOut: boolean): Promise<string | undefined> {
   if (timedOut) return undefined;
   const state = await container.state().catch(() => undefined);
   if (state === 'running') return undefined;
-  if (state === undefined || !(await dockerAnswers())) {
+  if (state === undefined || !(await containerRuntime().answers())) {
     throw new HarnessError('INFRA', 'the container was lost during the tests (the Docker engine restarted or went away)');
   }
   return `the container stopped during the tests (state ${state}): the code under test ended its init`;
-}
-
-function gradeOutput(spec: TestSpec, output: string, exitCode: number | null): Pick<Verdict, 'resolved' | 'resolution' | 'tests_status' | 'error' | 'verdict_reason'> {
-  const refused = patchRefused(output);
-  if (refused) return unresolved('PATCH_REFUSED', `the patch would take over the test runner: ${refused}`);
-  if (testPatchFailed(output)) {
-    return { ...NOT_RESOLVED, error: { code: 'TEST_PATCH_APPLY', message: 'the test patch did not apply after the model patch' } };
-  }
-  const section = testSection(output);
-  if (section === undefined) return unresolved('TEST_LOG', 'the test output markers are missing: the eval script did not run to the end');
-  const parser = getLogParser(spec.logParser);
-  const statuses = parser.parse(section);
-  const graded = gradeTests(statuses, spec.failToPass, spec.passToPass);
-  const doubt = crashed(exitCode) ?? logDoubt(parser, section, statuses, exitCode, spec);
-  // A log that is no evidence proves no test passing: every graded test counts as failed.
-  if (doubt) return { ...unresolved(doubt.code, doubt.message), tests_status: gradeTests(new Map(), spec.failToPass, spec.passToPass).testsStatus };
-  if (graded.resolved) return { resolved: true, resolution: graded.resolution, tests_status: graded.testsStatus };
-  return { ...unresolved('TESTS_FAILED', testsFailedMessage(graded.testsStatus)), resolution: graded.resolution, tests_status: graded.testsStatus };
-}
-
-function testsFailedMessage(status: TestsStatus): string {
-  const count = (g: { success: string[]; failure: string[] }) => `${g.success.length}/${g.success.length + g.failure.length}`;
-  return `FAIL_TO_PASS ${count(status.FAIL_TO_PASS)} passing, PASS_TO_PASS ${count(status.PASS_TO_PASS)} passing`;
-}
-
-type Doubt = { code: 'TEST_CRASHED' | 'TEST_LOG'; message: string };
-
-/** The runner itself was killed by a signal (exit 128+n): its log ends wherever it was cut. */
-function crashed(exitCode: number | null): Doubt | undefined {
-  if (exitCode === null || exitCode < 128) return undefined;
-  const hint = exitCode === 137 ? ' (SIGKILL: the OOM killer, or the pids limit)' : '';
-  return { code: 'TEST_CRASHED', message: `the test command was killed by signal ${exitCode - 128}${hint}` };
-}
-
-/**
- * Why the log cannot be taken as evidence, if it cannot: the exit code disagrees with it, no
- * test was parsed, or the runner never reached its own final summary (or the summary counts
- * fewer passes than the log shows for the graded tests).
- */
-function logDoubt(parser: LogParser, log: string, statuses: TestStatusMap, exitCode: number | null, spec: TestSpec): Doubt | undefined {
-  if (statuses.size === 0) return { code: 'TEST_LOG', message: `no test results in the log (exit ${exitCode})` };
-  const disagreement = exitCodeDisagreement(exitCode, statuses);
-  if (disagreement) return { code: 'TEST_LOG', message: disagreement };
-  const graded = new Set([...spec.failToPass, ...spec.passToPass]);
-  const incomplete = parser.checkCompletion?.(log, new Map([...statuses].filter(([name]) => graded.has(name))), exitCode);
-  return incomplete ? { code: 'TEST_LOG', message: incomplete } : undefined;
 }
 
 /** Wraps any failure before or during grading into a recorded error. */

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { LABELS } from '../docker/client.js';
-import { RunningContainer } from '../docker/container.js';
-import { removeImage } from '../docker/images.js';
-import { ShellChannel } from '../docker/shell-channel.js';
 import { HarnessError } from '../errors.js';
+import type { Container, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
+import { LABELS, managed } from '../runtime/labels.js';
+import { containerRuntime } from '../runtime/registry.js';
 import { safePathSegment } from '../util/safe-path.js';
 import { heredocDelimiter, shellQuote } from '../util/shell.js';
-import type { Sandbox, SandboxExecOptions, SandboxExecResult, SessionStatus, SnapshotInfo } from './sandbox.js';
+import type { Sandbox, SandboxExecOptions, SessionStatus, SnapshotInfo, TaskInfo } from './sandbox.js';
 import type { SessionState, SessionStore } from './session-store.js';
 
 export interface SandboxDefaults {
@@ -34,7 +33,7 @@ export function newSessionId(): string {
  * A sandbox session backed by one container from the instance image. Its state is on disk,
  * so a later process can attach to it again; commands run through a long-lived shell.
  */
-export class DockerSandbox implements Sandbox, Disposable {
+export class ContainerSandbox implements Sandbox, Disposable {
   private shell?: ShellChannel;
   /** The shell being opened, so calls that arrive together share one. */
   private opening?: Promise<ShellChannel>;
@@ -55,12 +54,17 @@ export class DockerSandbox implements Sandbox, Disposable {
     return this.state.workdir;
   }
 
+  get task(): TaskInfo {
+    const { instanceId, testCommand, logParser } = this.state;
+    return { instanceId, testCommand, logParser };
+  }
+
   get info(): Readonly<SessionState> {
     return this.state;
   }
 
-  private get container(): RunningContainer {
-    return RunningContainer.attach(this.state.containerId);
+  private get container(): Container {
+    return containerRuntime().attach(this.state.containerId);
   }
 
   /** Fails with SESSION_GONE, saying what is left, when the container no longer exists. */
@@ -88,12 +92,11 @@ export class DockerSandbox implements Sandbox, Disposable {
     const state = await this.assertAlive();
     if (state === 'paused') throw new HarnessError('SANDBOX', `session ${this.sessionId} is paused; resume it first`, { instanceId: this.state.instanceId });
     if (state !== 'running') throw new HarnessError('SANDBOX', `session ${this.sessionId} is ${state}, not running`, { instanceId: this.state.instanceId });
-    const running = this.container;
-    this.shell = await ShellChannel.open(running.container, running.docker);
+    this.shell = await this.container.openShell();
     return this.shell;
   }
 
-  async exec(command: string, opts: SandboxExecOptions = {}): Promise<SandboxExecResult> {
+  async exec(command: string, opts: SandboxExecOptions = {}): Promise<ExecResult> {
     const shell = await this.channel();
     return shell.run({
       command,
@@ -160,7 +163,7 @@ export class DockerSandbox implements Sandbox, Disposable {
     safePathSegment(name, 'snapshot name', SNAPSHOT_NAME_MAX);
     await this.assertAlive();
     const tag = `${this.sessionId}-${name}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-    await this.container.commit('swe-harness/snapshot', tag, { [LABELS.managed]: 'true', ...sessionLabels(this.state, 'snapshot', this.store) });
+    await this.container.commit('swe-harness/snapshot', tag, managed(sessionLabels(this.state, 'snapshot', this.store)));
     const info = { name, image: `swe-harness/snapshot:${tag}`, createdAt: new Date().toISOString() };
     this.state = { ...this.state, snapshots: [...this.state.snapshots.filter((s) => s.name !== name), info] };
     this.store.save(this.state);
@@ -173,7 +176,7 @@ export class DockerSandbox implements Sandbox, Disposable {
     if (!snapshot) throw new HarnessError('SANDBOX', `session ${this.sessionId} has no snapshot ${name} (has: ${this.state.snapshots.map((s) => s.name).join(', ') || 'none'})`);
     this.shell?.close();
     this.shell = undefined;
-    const fresh = await RunningContainer.start({ image: snapshot.image, labels: sessionLabels(this.state, 'session', this.store), limits: this.state.limits });
+    const fresh = await containerRuntime().start({ image: snapshot.image, labels: sessionLabels(this.state, 'session', this.store), limits: this.state.limits });
     await this.container.remove();
     this.state = { ...this.state, containerId: fresh.id, stoppedAt: undefined };
     this.store.save(this.state);
@@ -190,7 +193,7 @@ export class DockerSandbox implements Sandbox, Disposable {
   /** Removes the session's snapshot images too; its state file goes. */
   async destroy(): Promise<void> {
     await this.stop();
-    for (const snap of this.state.snapshots) await removeImage(snap.image).catch(() => undefined);
+    for (const snap of this.state.snapshots) await containerRuntime().removeImage(snap.image).catch(() => undefined);
     this.store.remove(this.sessionId);
   }
 

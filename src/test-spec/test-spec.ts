@@ -9,7 +9,8 @@ import { getLogParser } from '../grading/parsers/registry.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
-import { makeEvalScript, TESTBED } from './eval-script.js';
+import { TESTBED } from '../grading/eval-markers.js';
+import { makeEvalScript } from './eval-script.js';
 import { formatDirectives, testDirectives } from './patch-files.js';
 import { runnerGuard, type RunnerGuard } from './runner-guard.js';
 

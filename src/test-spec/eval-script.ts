@@ -1,19 +1,9 @@
 import type { EnvSpec } from '../config/spec-schema.js';
+import { END_MARKER, PATCH_REFUSED_EXIT, PATCH_REFUSED_MARKER, START_MARKER, TEST_PATCH_FAILED_EXIT, TEST_PATCH_FAILED_MARKER, TESTBED } from '../grading/eval-markers.js';
 import { expandBraces } from '../util/glob.js';
 import { heredocDelimiter, shellQuote } from '../util/shell.js';
 import { patchFiles } from './patch-files.js';
 
-/** Lines the eval script prints around the test run; grading reads only what is between. */
-export const START_MARKER = '>>>>> Start Test Output';
-export const END_MARKER = '>>>>> End Test Output';
-export const TEST_PATCH_FAILED_MARKER = '>>>>> Test Patch Failed';
-/** Exit code of the eval script when the test patch did not apply (before any test ran). */
-export const TEST_PATCH_FAILED_EXIT = 97;
-/** Printed (with the reason after it) when the patch would take over the runner; nothing ran. */
-export const PATCH_REFUSED_MARKER = '>>>>> Patch Refused:';
-export const PATCH_REFUSED_EXIT = 95;
-
-export const TESTBED = '/testbed';
 
 function envExports(env: Record<string, string>): string[] {
   return Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
@@ -45,7 +35,7 @@ export function protectFiles(baseCommit: string, globs: string[]): string[] {
  */
 const SHADOW_PROGRAM = [
   'import importlib.util, os, sys',
-  'inside = lambda p: os.path.realpath(p or ".") == "/testbed" or os.path.realpath(p or ".").startswith("/testbed/")',
+  `inside = lambda p: os.path.realpath(p or ".") == "${TESTBED}" or os.path.realpath(p or ".").startswith("${TESTBED}/")`,
   'sys.path = [p for p in sys.path if p and not inside(p)]',
   'for f in sys.stdin.read().split("\\0"):',
   '    parts = f.split("/")',
@@ -55,7 +45,7 @@ const SHADOW_PROGRAM = [
   '        folder, name = "/".join(parts[:-1]), parts[-1].split(".")[0]',
   '    else:',
   '        continue',
-  '    if not name.isidentifier() or (folder and os.path.exists(os.path.join("/testbed", folder, "__init__.py"))):',
+  `    if not name.isidentifier() or (folder and os.path.exists(os.path.join("${TESTBED}", folder, "__init__.py"))):`,
   '        continue',
   '    try:',
   '        spec = importlib.util.find_spec(name)',
@@ -111,7 +101,7 @@ export function makeEvalScript(opts: {
       : [`if ! git apply --verbose - <<'${delimiter}'`, opts.testPatch.endsWith('\n') ? opts.testPatch.slice(0, -1) : opts.testPatch, delimiter, 'then', `  echo '${TEST_PATCH_FAILED_MARKER}'`, `  exit ${TEST_PATCH_FAILED_EXIT}`, 'fi'];
   const body = [
     `cd ${TESTBED}`,
-    'command git config --global --add safe.directory /testbed >/dev/null 2>&1 || true',
+    `command git config --global --add safe.directory ${TESTBED} >/dev/null 2>&1 || true`,
     ...envExports(opts.env.env),
     // Before the spec's own eval commands, which may edit a protected file on purpose.
     ...protectFiles(opts.baseCommit, opts.protectedFiles ?? []),

@@ -2,8 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
-import { imageId } from '../docker/images.js';
-import { removeOrphanGradingContainers } from '../docker/cleanup.js';
 import { errorCode, errorMessage, formatProblem, HarnessError, type ErrorCode, type InputProblem } from '../errors.js';
 import type { ImageBuilder } from '../images/image-builder.js';
 import { makeImageBuilder } from '../images/instance-images.js';
@@ -13,17 +11,19 @@ import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
+import { removeOrphanGradingContainers, waitForEngine } from '../runtime/cleanup.js';
+import { containerRuntime } from '../runtime/registry.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
 import { scanForReport } from '../security/scan-patch.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
-import { InstanceLog } from '../util/instance-log.js';
+import { InstanceLog } from '../report/instance-log.js';
 import { isSafeName, pathInside } from '../util/safe-path.js';
 import { runPool } from '../util/pool.js';
 import { acquireRunLock, describeHolder } from '../util/run-lock.js';
 import { shutdownSignal } from '../util/shutdown.js';
-import { errorVerdict, gradePrediction, type Verdict } from './evaluate-instance.js';
-import { isInfraError, waitForDocker } from './infra.js';
+import { errorVerdict, gradePrediction, type Verdict } from '../evaluation/grade-prediction.js';
+import { isInfraError } from '../evaluation/infra.js';
 
 export interface EvaluationRequest {
   config: HarnessConfig;
@@ -142,7 +142,7 @@ async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneC
       log.info(`error ${errorCode(err)} (attempt ${attempt + 1}): ${errorMessage(err)}`);
       // The engine went away or restarted: wait for it and try again, a bounded number of times.
       if (isInfraError(err)) infraErrors.push({ code: 'INFRA', message: errorMessage(err) });
-      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForDocker(INFRA_WAIT_MS))) {
+      if (isInfraError(err) && attempt < INFRA_RETRIES && (await waitForEngine(INFRA_WAIT_MS))) {
         await removeOrphanGradingContainers(ctx.runId, instance.instance_id, { includeOwn: true }).catch(() => undefined);
         continue;
       }
@@ -167,7 +167,7 @@ interface AttemptState {
 async function attemptOne(instance: Instance, prediction: Prediction, ctx: OneContext, st: AttemptState): Promise<{ reused: InstanceResult } | { verdict: Verdict }> {
   const id = instance.instance_id;
   const spec = makeInstanceTestSpec(instance, ctx.specs.resolve(instance.repo, instance.version, id), ctx.config);
-  const existingImage = await imageId(spec.instanceImage.tag);
+  const existingImage = await containerRuntime().imageId(spec.instanceImage.tag);
   const previous = ctx.force ? undefined : reusableResult(st.reportPath, { patch_hash: patchHash(prediction.model_patch), image_id: existingImage ?? '', spec_hash: spec.specHash });
   if (previous) return { reused: previous };
   st.log.info(`evaluating ${id} (${prediction.model_name_or_path}) with ${spec.specFile}`);

@@ -1,8 +1,13 @@
 import { Writable } from 'node:stream';
 
+/** The note put where bytes were cut, given how many. */
+export type CutNote = (droppedBytes: number) => string;
+
+const COMMAND_CUT: CutNote = (n) => `[... swe-harness cut ${n} bytes of output here ...]`;
+
 /**
- * Collects a command's output up to a cap, keeping the head and the tail: the start says
- * what ran, the end says how it ended (pytest's summary is at the end).
+ * The one head-and-tail truncator. Collects output up to a cap, keeping the head and the
+ * tail: the start says what ran, the end says how it ended (pytest's summary is at the end).
  */
 export class OutputCollector extends Writable {
   private readonly head: Buffer[] = [];
@@ -55,10 +60,18 @@ export class OutputCollector extends Writable {
     return this.dropped > 0;
   }
 
-  text(): string {
+  text(note: CutNote = COMMAND_CUT): string {
+    // Uncut, decode as one piece: a character split between head and tail stays whole.
+    if (this.dropped === 0) return Buffer.concat([...this.head, ...this.tail]).toString('utf8');
     const head = Buffer.concat(this.head).toString('utf8');
     const tail = Buffer.concat(this.tail).toString('utf8');
-    if (this.dropped === 0) return head + tail;
-    return `${head}\n[... swe-harness cut ${this.dropped} bytes of output here ...]\n${tail}`;
+    return `${head}\n${note(this.dropped)}\n${tail}`;
   }
+}
+
+/** Text cut to `capBytes` (head and tail kept), with `note` where the middle was cut. */
+export function keepHeadAndTail(text: string, capBytes: number, note?: CutNote): string {
+  const collector = new OutputCollector(capBytes);
+  collector.append(Buffer.from(text));
+  return collector.text(note);
 }

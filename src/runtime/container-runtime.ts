@@ -1,0 +1,158 @@
+import type { TransferListener } from '../util/transfer-progress.js';
+
+/**
+ * The container backend interface: what the harness needs of a container engine. The Docker
+ * implementation is in src/docker/; another backend (another host's engine, Podman's
+ * Docker-compatible socket, Kubernetes) is one new folder registered in registry.ts.
+ */
+
+export interface ContainerLimits {
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+  network: boolean;
+  /** Open files per process (RLIMIT_NOFILE). */
+  nofile?: number;
+  /** The largest file a process may write (RLIMIT_FSIZE), in MiB. */
+  fileSizeMb?: number;
+  /** Linux capabilities dropped ('ALL' for all). */
+  capDrop?: string[];
+  noNewPrivileges?: boolean;
+  /** The user commands run as; empty: the image's own (root in SWE-bench's images). */
+  user?: string;
+}
+
+export interface ContainerOptions {
+  image: string;
+  /** Every label the container gets (see labels.ts: `managed()` adds the harness's own). */
+  labels: Record<string, string>;
+  limits: ContainerLimits;
+  env?: Record<string, string>;
+  name?: string;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  outputCapBytes: number;
+  workdir?: string;
+  env?: Record<string, string>;
+}
+
+/** The result of a command, wherever it ran (exec, a sandbox's shell): one type for all. */
+export interface ExecResult {
+  /** null when the command was killed by its timeout (or a signal of the caller). */
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** One command for a long-lived shell in the container (see ShellChannel). */
+export interface ShellCommand {
+  command: string;
+  cwd: string;
+  env?: Record<string, string>;
+  timeoutSeconds: number;
+  outputCapBytes: number;
+  signal?: AbortSignal;
+}
+
+/** A shell that stays open in the container, so a command costs a line, not a process start. */
+export interface ShellChannel {
+  readonly isOpen: boolean;
+  /** Runs one command; commands on one channel run one after another. */
+  run(cmd: ShellCommand): Promise<ExecResult>;
+  close(): void;
+}
+
+/** 'running' | 'paused' | 'exited' | ..., or undefined when the container no longer exists. */
+export type ContainerState = string | undefined;
+
+/** A container that idles until work is sent through exec; removed when disposed (`await using`). */
+export interface Container extends AsyncDisposable {
+  readonly id: string;
+  state(): Promise<ContainerState>;
+  /** Runs a command; on timeout the whole container is killed, so nothing it started lives on. */
+  exec(cmd: string[], opts: ExecOptions): Promise<ExecResult>;
+  openShell(): Promise<ShellChannel>;
+  /** Writes files (path -> content) into `dir`, which must exist or be made by the archive. */
+  putFiles(files: Record<string, string | Buffer>, dir?: string): Promise<void>;
+  /** A file's bytes, or undefined when there is no such file. */
+  getFile(file: string): Promise<Buffer | undefined>;
+  /** Freezes every process; unpause lets them go on where they were. */
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
+  /** Saves the filesystem as an image (processes are not saved); returns its id. */
+  commit(repo: string, tag: string, labels: Record<string, string>): Promise<string>;
+  remove(): Promise<void>;
+}
+
+export interface BuildRequest {
+  /** A folder holding the Dockerfile and whatever it COPYs. */
+  contextDir: string;
+  /** Top-level entries of contextDir to send (Dockerfile included). */
+  entries: string[];
+  tag: string;
+  labels: Record<string, string>;
+  buildArgs: Record<string, string>;
+  logPath: string;
+  timeoutSeconds: number;
+  instanceId?: string;
+}
+
+export interface ImageInfo {
+  id: string;
+  tags: string[];
+  labels: Record<string, string>;
+  sizeBytes: number;
+  created: Date;
+}
+
+export interface ContainerInfo {
+  id: string;
+  labels: Record<string, string>;
+}
+
+/** A pull from a registry: retried when the registry is busy, each attempt under a timeout. */
+export interface PullRequest {
+  /** registry/namespace/name:tag */
+  ref: string;
+  /** Limit on one attempt; a pull that takes longer is cancelled (and retried if attempts remain). */
+  timeoutSeconds: number;
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** The first back-off wait; it doubles per retry (with jitter), capped at a minute. */
+  baseDelayMs?: number;
+  logPath: string;
+  instanceId?: string;
+  onProgress?: TransferListener;
+}
+
+/** A container engine. Lists filter by labels: every `key=value` given must match. */
+export interface ContainerRuntime {
+  readonly name: string;
+  /** Fails early with HarnessError DOCKER_UNAVAILABLE, saying what to do, when no engine answers. */
+  assertAvailable(): Promise<void>;
+  /** Whether the engine answers right now. */
+  answers(): Promise<boolean>;
+  start(opts: ContainerOptions): Promise<Container>;
+  /** A container made earlier (by this process or one before it), by id. */
+  attach(id: string): Container;
+  listContainers(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  /** Removes a container and its volumes; one that is already gone is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /** Builds one image, writing the whole build output to its log; returns the image id. */
+  buildImage(req: BuildRequest): Promise<string>;
+  /** The image id behind a tag, or undefined when there is none. */
+  imageId(tag: string): Promise<string | undefined>;
+  listImages(labels: Record<string, string>): Promise<ImageInfo[]>;
+  removeImage(idOrTag: string): Promise<void>;
+  imageLabels(idOrTag: string): Promise<Record<string, string>>;
+  /** Images by a reference pattern (published images we use but did not build). */
+  listImagesByReference(pattern: string): Promise<ImageInfo[]>;
+  /** Pulls an image; returns its id. Fails with IMAGE_PULL naming the image and the reason. */
+  pullImage(req: PullRequest): Promise<string>;
+  /** Removes every container this process started and has not removed yet; never throws. */
+  removeOwnedContainers(): Promise<number>;
+}
