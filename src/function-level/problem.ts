@@ -1,0 +1,52 @@
+/**
+ * Function-level tasks (HumanEval, MBPP, EvalPlus, MultiPL-E, LiveCodeBench-style stdin/stdout):
+ * the records every part shares. A loader turns each source format into a `Problem`; `generate`
+ * writes `Sample`s; execution turns each sample into a `SampleResult`; scoring reads results.
+ */
+
+/** The languages samples are executed in; a loader may add more. */
+export type ProblemLanguage = 'python' | 'javascript' | 'typescript' | 'go' | (string & {});
+
+export type ProblemFormat = 'humaneval' | 'mbpp' | 'evalplus' | 'multipl-e' | 'livecodebench' | 'security-probe';
+
+export interface Problem {
+  task_id: string;
+  language: ProblemLanguage;
+  /** The text a model completes (HumanEval: signature and docstring). */
+  prompt: string;
+  /** The function the tests call, where the format names one. */
+  entry_point?: string;
+  /** A reference completion of `prompt`, where the format has one. */
+  canonical_solution?: string;
+  /** Generation stops at the first of these (MultiPL-E, HumanEval's usual set). */
+  stop_tokens?: string[];
+  /** ISO date the problem was published, for time splits against a model's cutoff. */
+  release_date?: string;
+  format: ProblemFormat;
+  /** How a completion is checked; its shape is the executor's (function-level/execute*). */
+  check: unknown;
+}
+
+/** One generated completion: HumanEval's `{task_id, completion}` plus our fields. */
+export interface Sample {
+  task_id: string;
+  /** 0-based index among the samples of the task. */
+  sample_index: number;
+  completion: string;
+  model?: string;
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  cost_usd?: number;
+}
+
+export type SampleOutcome = 'passed' | 'failed' | 'timeout' | 'error' | 'killed';
+
+export interface SampleResult {
+  task_id: string;
+  sample_index: number;
+  language: ProblemLanguage;
+  outcome: SampleOutcome;
+  /** failed: the assertion or the first differing case; error: the exception type and message; killed: why. */
+  detail?: string;
+  duration_s: number;
+}
