@@ -8,7 +8,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   /** Orchestration: evaluate batches, agent runs, resume, reporting hooks. */
   ['run'],
   ['agent', 'mcp'],
-  ['evaluation', 'tools', 'function-level'],
+  ['evaluation', 'tools', 'function-level', 'mining'],
   /** Sessions build their instance image first, so sandbox sits on images. */
   ['sandbox'],
   ['images'],

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loadHarnessConfig, type HarnessConfig } from '../config/harness-config.js';
 import { formatProblem, HarnessError, type InputProblem } from '../errors.js';
 import { loadDatasetFrom } from '../instance/dataset-source.js';
@@ -75,7 +77,17 @@ export async function loadSelection(values: SelectionOptions, reporter?: Reporte
   for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
   const filter = values.filter ? new RegExp(values.filter) : undefined;
   const rejected = dataset.problems.filter((p) => p.instanceId && (ids.length === 0 || ids.includes(p.instanceId)) && (!filter || filter.test(p.instanceId)));
-  return { config, instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: values.repoCache };
+  return { config: withSpecsBeside(config, datasetPath), instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: values.repoCache };
+}
+
+/**
+ * A dataset file's own specs: the `specs/` folder beside it (where `tasks mine` writes the
+ * spec it drafted), searched after the config's, so a mined dataset evaluates with no flag.
+ */
+function withSpecsBeside(config: HarnessConfig, datasetPath: string): HarnessConfig {
+  const dir = path.join(path.dirname(path.resolve(datasetPath)), 'specs');
+  if (!existsSync(datasetPath) || !existsSync(dir) || config.spec_dirs.includes(dir)) return config;
+  return { ...config, spec_dirs: [...config.spec_dirs, dir] };
 }
 
 export function printProblems(title: string, problems: InputProblem[]): void {

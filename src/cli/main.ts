@@ -83,6 +83,33 @@ function program(): Command {
     .option('--agent-command <cmd>', 'command: the outside agent program')
     .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
 
+  const tasks = root.command('tasks').description('mine a git history into validated tasks, or validate a dataset');
+  tasks
+    .command('mine')
+    .description("turn a repository's commits that touch code and tests into tasks, kept when the tests decide so")
+    .option('--repo <path|url>', 'a local repository or a git URL')
+    .option('--repo-name <owner/name>', 'the name its instances and spec go by (default: local/<folder> or the URL\'s)')
+    .option('--branch <name>', 'the branch to walk (default: HEAD)')
+    .option('--since <date>', 'commits on or after this date')
+    .option('--until <date>', 'commits on or before this date')
+    .option('--paths <glob>', 'only commits touching these paths (repeatable)', collect, [] as string[])
+    .option('--max <n>', 'at most N commits, newest first')
+    .option('--merges', 'mine merge commits (their change against the first parent) instead of single commits')
+    .option('--repeats <n>', 'runs of each side, to find flaky tests (default 3)')
+    .option('--issues <file>', 'issue texts: a JSON object id -> text, or JSON lines {id, text}')
+    .option('--min-statement-words <n>', 'reject candidates whose problem statement is shorter')
+    .option('--version <v>', "the spec entry to use from the repository's own spec (default: the drafted spec's)")
+    .option('-o, --out <file>', 'the dataset to write (JSONL); specs/ beside it holds a drafted spec')
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('-j, --max-workers <n>', 'candidates at a time')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (opts) => done(await (await import('./commands/tasks.js')).mineCommand(opts)));
+  selection(tasks.command('validate').description('run the gold / empty / repeat checks on a dataset; report broken and flaky instances'))
+    .option('--repeats <n>', 'runs of each side (default 3)')
+    .option('-o, --out <file>', 'write a cleaned copy (broken instances and flaky tests removed)')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts) => done(await (await import('./commands/tasks.js')).validateCommand(opts)));
+
   root
     .command('agents')
     .description('list the shipped agent configs (config/agents), or show one as YAML')

@@ -3,7 +3,7 @@ import type { Reporter } from '../report/reporter.js';
 import { isEvaluationError } from '../report/summary.js';
 import type { TransferProgress } from '../util/transfer-progress.js';
 
-function formatDuration(seconds: number): string {
+export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;

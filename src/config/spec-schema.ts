@@ -100,6 +100,14 @@ export const repoSpecSchema = z
     /** Where the repository's source is when no --repo-cache or config entry says otherwise. */
     source: z.string().optional(),
     specs: z.array(envSpecSchema).min(1),
+    /**
+     * How `tasks mine` splits a commit into code and tests: the test files' globs, in place of
+     * the language's conventions (src/mining/test-files.ts).
+     */
+    mining: z
+      .object({ language: z.enum(['python', 'javascript', 'go', 'rust', 'java']).optional(), test_globs: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -24,6 +24,13 @@ export interface GradingContext {
   log: InstanceLog;
 }
 
+/** A grade, and the eval script's output when it ran to the end (mining reads every test in it). */
+export interface GradedRun {
+  verdict: Verdict;
+  timings: Record<string, number>;
+  run?: { output: string; exitCode: number | null };
+}
+
 export type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' | 'patch_is_None' | 'patch_exists' | 'timings' | 'finished_at'>;
 
 /**
@@ -31,7 +38,7 @@ export type Verdict = Omit<InstanceResult, 'instance_id' | 'model_name_or_path' 
  * used): apply the patch, run eval.sh, parse the log, grade. The container is removed
  * whatever happens.
  */
-export async function gradePrediction(spec: TestSpec, prediction: Prediction, images: BuiltImages, ctx: GradingContext): Promise<{ verdict: Verdict; timings: Record<string, number> }> {
+export async function gradePrediction(spec: TestSpec, prediction: Prediction, images: BuiltImages, ctx: GradingContext): Promise<GradedRun> {
   const patch = prediction.model_patch ?? '';
   writeFileSync(path.join(ctx.outDir, 'patch.diff'), patch);
   writeFileSync(path.join(ctx.outDir, 'eval.sh'), spec.evalScript);
@@ -78,7 +85,7 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   if (run.timedOut) {
     return { verdict: { ...NOT_RESOLVED, ...base, error: { code: 'TEST_TIMEOUT', message: `the tests ran over ${spec.testTimeoutSeconds} s and were killed` } }, timings };
   }
-  return { verdict: { ...base, ...gradeOutput(spec, run.output, run.exitCode) }, timings };
+  return { verdict: { ...base, ...gradeOutput(spec, run.output, run.exitCode) }, timings, run: { output: run.output, exitCode: run.exitCode } };
 }
 
 /**
