@@ -75,8 +75,10 @@ export function decideTests(beforeRuns: TestRun[], afterRuns: TestRun[], logPars
   const lists = classifyTests(before, after);
   const reject = (reason: RejectionReason, detail: string): TestsDecision => ({ ...lists, kept: false, reason, detail });
   if (after.every((m) => m.size === 0)) {
-    const tail = afterRuns[0]?.output.trim().split('\n').slice(-3).join(' | ') ?? '';
-    return reject('build_failed', `no test results after the fix: the tests did not build or run (exit ${afterRuns[0]?.exitCode}): ${tail.slice(0, 300)}`);
+    const first = afterRuns[0];
+    // The compiler's or collector's first complaint, at the top of the test output, says why.
+    const head = (testSection(first?.output ?? '') ?? first?.output ?? '').split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' | ');
+    return reject('build_failed', `no test results after the fix: the tests did not build or run (exit ${first?.exitCode}): ${head.slice(0, 400)}`);
   }
   const flakyCount = Object.keys(lists.flaky).length;
   if (lists.failToPass.length === 0) {

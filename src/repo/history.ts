@@ -72,12 +72,16 @@ export async function openHistory(source: string, cacheDir: string, name: string
 export async function resolveBranch(gitDir: string, branch: string | undefined): Promise<string> {
   const ref = branch ?? 'HEAD';
   if (ref.startsWith('-')) throw new HarnessError('USAGE', `a branch may not start with -: ${JSON.stringify(ref)}`, { field: 'branch' });
+  const what = branch ? `no branch or commit ${JSON.stringify(branch)}` : 'the repository has no commits';
+  let commit = '';
   try {
-    return (await simpleGit(gitDir).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    commit = (await simpleGit(gitDir).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
   } catch (cause) {
-    const what = branch ? `no branch or commit ${JSON.stringify(branch)}` : 'the repository has no commits';
     throw new HarnessError('REPO_SOURCE', `${what} in ${gitDir}`, { file: gitDir, field: 'branch' }, { cause });
   }
+  // --quiet: a missing ref is an empty answer, not always an error.
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new HarnessError('REPO_SOURCE', `${what} in ${gitDir}`, { file: gitDir, field: 'branch' });
+  return commit;
 }
 
 /** The commits to mine, newest first (git log's order), each with its first parent. */
