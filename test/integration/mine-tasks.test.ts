@@ -101,6 +101,16 @@ describe('tasks mine (real git histories, real Docker)', () => {
     expect(outcomes(outcome.out)).toEqual(repo.expected);
     expect(outcome.kept[0]).toMatchObject({ FAIL_TO_PASS: ['trims'], PASS_TO_PASS: ['lower-cases'], provenance: { merge: true } });
     await expectGoldResolvesEmptyNot(cwd, outcome.out, 1);
+
+    // validate: the mined instance is sound; a copy that lists a test nobody wrote is broken.
+    const good = readFileSync(outcome.out, 'utf8').trim();
+    const ghost = { ...JSON.parse(good), instance_id: 'local__slugs-ghost', FAIL_TO_PASS: ['trims', 'ghost'] };
+    writeFileSync(path.join(cwd, 'two.jsonl'), `${good}\n${JSON.stringify(ghost)}\n`);
+    const checked = await cli(cwd, 'tasks', 'validate', '--dataset', 'two.jsonl', '--repeats', '2', '-j', '2', '--out', 'clean.jsonl');
+    expect(checked.stdout).toContain('2 instance(s): 1 ok, 0 flaky, 1 broken, 0 error(s)');
+    expect(checked.stdout).toMatch(/local__slugs-ghost\s+broken\s+the gold patch does not resolve it/);
+    expect(checked.code).toBe(1);
+    expect(readDataset(path.join(cwd, 'clean.jsonl'))).toEqual([JSON.parse(good)]);
   });
 
   it.concurrent('Go: a clean fix kept; a fix whose tests do not build rejected as build_failed', async () => {
