@@ -44,12 +44,22 @@ function failsInEvery(runs: TestStatusMap[], name: string): boolean {
 }
 
 /**
+ * A pytest-style id (`path::name`) names its file; one whose file is not among those the test
+ * command ran was printed by a test's own inner run (pytest's and plugins' suites run pytest
+ * inside their tests, and their output lands in the log): not a test of this repository.
+ */
+function ranByCommand(name: string, testFiles: string[]): boolean {
+  const file = name.includes('::') ? name.slice(0, name.indexOf('::')) : undefined;
+  return file === undefined || testFiles.length === 0 || testFiles.includes(file);
+}
+
+/**
  * The tests decide, as SWE-bench's validation does: FAIL_TO_PASS fail before (test patch only)
  * and pass after (test patch + code patch), PASS_TO_PASS pass in both, in every run. A test
  * that passes in some runs of one side and not in others is flaky: dropped and recorded.
  */
-export function classifyTests(before: TestStatusMap[], after: TestStatusMap[]): Pick<TestsDecision, 'failToPass' | 'passToPass' | 'flaky'> {
-  const names = new Set([...before, ...after].flatMap((m) => [...m.keys()]));
+export function classifyTests(before: TestStatusMap[], after: TestStatusMap[], testFiles: string[] = []): Pick<TestsDecision, 'failToPass' | 'passToPass' | 'flaky'> {
+  const names = new Set([...before, ...after].flatMap((m) => [...m.keys()]).filter((n) => ranByCommand(n, testFiles)));
   const flaky: TestsDecision['flaky'] = {};
   const failToPass: string[] = [];
   const passToPass: string[] = [];
@@ -69,10 +79,10 @@ export function classifyTests(before: TestStatusMap[], after: TestStatusMap[]): 
  * Classifies the tests, then grades every run with the lists found, through the grader
  * itself: the gold patch must resolve in every after-run and the empty patch in none.
  */
-export function decideTests(beforeRuns: TestRun[], afterRuns: TestRun[], logParser: string): TestsDecision {
+export function decideTests(beforeRuns: TestRun[], afterRuns: TestRun[], logParser: string, testFiles: string[] = []): TestsDecision {
   const before = beforeRuns.map((r) => parseRun(r, logParser));
   const after = afterRuns.map((r) => parseRun(r, logParser));
-  const lists = classifyTests(before, after);
+  const lists = classifyTests(before, after, testFiles);
   const reject = (reason: RejectionReason, detail: string): TestsDecision => ({ ...lists, kept: false, reason, detail });
   if (after.every((m) => m.size === 0)) {
     const first = afterRuns[0];

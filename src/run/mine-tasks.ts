@@ -82,7 +82,7 @@ async function decideCandidate(instance: Instance, ctx: ObserveContext): Promise
   const reject = (reason: RejectionReason, detail: string): Decision => ({ rejected: { commit: String((instance.provenance as { commit: string }).commit), instance_id: instance.instance_id, reason, detail } });
   try {
     const seen = await observeTests(instance, ctx);
-    const decision = decideTests(seen.before, seen.after, seen.logParser);
+    const decision = decideTests(seen.before, seen.after, seen.logParser, seen.testFiles);
     if (!decision.kept) return reject(decision.reason ?? 'error', decision.detail ?? '');
     const flaky = Object.keys(decision.flaky).length > 0 ? { flaky_tests: decision.flaky } : {};
     return { kept: { ...instance, FAIL_TO_PASS: decision.failToPass, PASS_TO_PASS: decision.passToPass, ...flaky } };

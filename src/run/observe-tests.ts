@@ -27,6 +27,8 @@ export interface Observation {
   after: TestRun[];
   logParser: string;
   specFile: string;
+  /** The files the test command was given ({tests}). */
+  testFiles: string[];
 }
 
 /** Why the tests could not be run at all: the image did not build, or the gold patch did not apply. */
@@ -72,5 +74,5 @@ export async function observeTests(instance: Instance, ctx: ObserveContext): Pro
       runs[side].push(graded.run);
     }
   }
-  return { ...runs, logParser: spec.logParser, specFile: resolved.file };
+  return { ...runs, logParser: spec.logParser, specFile: resolved.file, testFiles: spec.testFiles };
 }

@@ -43,7 +43,7 @@ async function validateOne(instance: Instance, ctx: ObserveContext): Promise<Ins
     const seen = await observeTests(instance, ctx);
     const tests = { logParser: seen.logParser, failToPass: instance.FAIL_TO_PASS, passToPass: instance.PASS_TO_PASS };
     const listed = new Set([...instance.FAIL_TO_PASS, ...instance.PASS_TO_PASS]);
-    const { flaky } = classifyTests(seen.before.map((r) => parseRun(r, seen.logParser)), seen.after.map((r) => parseRun(r, seen.logParser)));
+    const { flaky } = classifyTests(seen.before.map((r) => parseRun(r, seen.logParser)), seen.after.map((r) => parseRun(r, seen.logParser)), seen.testFiles);
     const flakyTests = Object.keys(flaky).filter((t) => listed.has(t));
     const goldFailed = seen.after.map((r) => gradeOutput(tests, r.output, r.exitCode)).find((g) => !g.resolved);
     const emptyResolved = seen.before.some((r) => gradeOutput(tests, r.output, r.exitCode).resolved);

@@ -110,6 +110,12 @@ describe('the tests decide', () => {
     expect(decideTests([broken], [broken], 'gotest')).toMatchObject({ kept: false, reason: 'build_failed', detail: expect.stringContaining('undefined: Maximum') });
   });
 
+  it('regression: tests printed by an inner pytest run (pytest testing itself) are not listed', () => {
+    const inner = (status: string) => pytestRun(['PASSED testing/test_a.py::test_old', `${status} testing/test_a.py::test_new`, 'PASSED test_inner.py::test_x'], status === 'PASSED' ? 0 : 1);
+    const decision = decideTests([inner('FAILED')], [inner('PASSED')], 'pytest', ['testing/test_a.py']);
+    expect(decision).toMatchObject({ kept: true, failToPass: ['testing/test_a.py::test_new'], passToPass: ['testing/test_a.py::test_old'] });
+  });
+
   it('a gold run whose exit code contradicts its log does not resolve: gold_does_not_resolve', () => {
     const lying = { ...after, exitCode: 1 };
     expect(decideTests([before], [lying], 'pytest')).toMatchObject({ kept: false, reason: 'gold_does_not_resolve' });
