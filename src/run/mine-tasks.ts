@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, HarnessError } from '../errors.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { isRejection, toCandidate, type Candidate, type Rejection, type RejectionReason } from '../mining/candidates.js';
@@ -12,6 +12,7 @@ import { commitDiff, isRemoteSource, listHistory, openHistory, resolveBranch } f
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
 import { runPool } from '../util/pool.js';
+import { shutdownSignal } from '../util/shutdown.js';
 import { MiningState } from './mining-state.js';
 import { miningSpec, type MiningSpec } from './mine-spec.js';
 import { NotObserved, observeTests, type ObserveContext } from './observe-tests.js';
@@ -87,6 +88,7 @@ async function decideCandidate(instance: Instance, ctx: ObserveContext): Promise
     const flaky = Object.keys(decision.flaky).length > 0 ? { flaky_tests: decision.flaky } : {};
     return { kept: { ...instance, FAIL_TO_PASS: decision.failToPass, PASS_TO_PASS: decision.passToPass, ...flaky } };
   } catch (err) {
+    if (err instanceof NotObserved && err.wholeSpec) throw new HarnessError('IMAGE_BUILD', err.message);
     if (err instanceof NotObserved) return reject(err.reason, err.message);
     return reject('error', errorMessage(err));
   }
@@ -140,14 +142,19 @@ async function decideAll(req: MineRequest, spec: MiningSpec, candidates: Candida
   };
   const decisions = await runPool(instances, req.concurrency, async (instance) => {
     const key = contentHash({ commit: (instance.provenance as { commit: string }).commit, spec: spec.hash, repeats: req.repeats, patch: instance.patch, tests: instance.test_patch });
+    if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted before ${instance.instance_id}`);
     const earlier = state.get(key);
     const decision = earlier ?? (await decideCandidate(instance, ctx));
     // An error (the engine went away, Ctrl-C) is no decision: a rerun tries the candidate again.
+    // A decision reached while stopping may be the stop's doing (a container removed under it).
+    if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted during ${instance.instance_id}`);
     if (!earlier && !('rejected' in decision && decision.rejected.reason === 'error')) state.record(key, decision);
     const outcome = 'kept' in decision ? { kept: true } : { kept: false, reason: decision.rejected.reason, detail: decision.rejected.detail };
     req.reporter?.onCandidateDone?.(instance.instance_id, outcome, { reused: earlier !== undefined });
     return decision;
   });
+  // Cut short by Ctrl-C: the decisions made are in the state file; no dataset from half a run.
+  if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', 'mining interrupted: rerun the same command to continue');
   const kept: Instance[] = [];
   for (const d of decisions) {
     if ('kept' in d) kept.push(d.kept);

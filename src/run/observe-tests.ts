@@ -36,6 +36,8 @@ export class NotObserved extends Error {
   constructor(
     readonly reason: 'build_failed' | 'gold_does_not_resolve' | 'error',
     message: string,
+    /** True when no instance of the spec can build (its env image failed): stop, not reject. */
+    readonly wholeSpec = false,
   ) {
     super(message);
   }
@@ -54,7 +56,10 @@ export async function observeTests(instance: Instance, ctx: ObserveContext): Pro
   const built = await ctx.builder.ensureInstanceImage(spec).catch((err: unknown) => {
     if (err instanceof HarnessError && err.code === 'IMAGE_BUILD') {
       const log = err.context.logPath ? ` (build log: ${err.context.logPath})` : '';
-      throw new NotObserved('build_failed', `the image did not build${log}: ${errorMessage(err).split('\n')[0]}; edit ${resolved.file} (install steps, system_packages)`);
+      // The base and env images are the spec's alone: every candidate would fail the same way.
+      const shared = !errorMessage(err).includes(spec.instanceImage.tag);
+      const what = shared ? "the spec's environment image" : 'the instance image';
+      throw new NotObserved('build_failed', `${what} did not build${log}: ${errorMessage(err).split('\n')[0]}; edit ${resolved.file} (system_packages, install steps)`, shared);
     }
     throw err;
   });

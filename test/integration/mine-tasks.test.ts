@@ -123,6 +123,17 @@ describe('tasks mine (real git histories, real Docker)', () => {
     await expectGoldResolvesEmptyNot(cwd, outcome.out, 1);
   });
 
+  it.concurrent('a drafted spec whose environment does not build stops mining, naming the spec file to edit', async () => {
+    const f = new GitFixture('needsdeps');
+    f.commit('app', { 'requirements.txt': 'no-such-package-swe-harness==1.0\n', 'app.py': 'def f():\n    return 1\n', 'tests/test_app.py': 'import app\n\n\ndef test_f():\n    assert app.f() == 1\n' });
+    f.commit('Fix f\n\nf should return 2.', { 'app.py': 'def f():\n    return 2\n', 'tests/test_app.py': 'import app\n\n\ndef test_f():\n    assert app.f() == 2\n' });
+    const cwd = workDir('draft');
+    const spec = path.join(cwd, 'specs', 'local__needsdeps.yaml');
+    await expect(mineTasks(request({ fixture: f, expected: {} }, cwd))).rejects.toThrow(`edit ${spec}`);
+    expect(readFileSync(spec, 'utf8')).toContain('python3-no-such-package-swe-harness');
+    expect(existsSync(path.join(cwd, 'tasks.jsonl'))).toBe(false);
+  });
+
   it('bad input: not a repository, an unknown branch, an unparsable date, a repository with no tests; nothing written', async () => {
     const cwd = workDir('bad');
     const noTests = new GitFixture('notests');
