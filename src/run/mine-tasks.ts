@@ -79,8 +79,8 @@ function toInstance(c: Candidate, version: string, source: string): Instance {
   };
 }
 
-async function decideCandidate(instance: Instance, ctx: ObserveContext): Promise<Decision> {
-  const reject = (reason: RejectionReason, detail: string): Decision => ({ rejected: { commit: String((instance.provenance as { commit: string }).commit), instance_id: instance.instance_id, reason, detail } });
+async function decideCandidate(candidate: Candidate, instance: Instance, ctx: ObserveContext): Promise<Decision> {
+  const reject = (reason: RejectionReason, detail: string): Decision => ({ rejected: { commit: candidate.provenance.commit, instance_id: instance.instance_id, reason, detail } });
   try {
     const seen = await observeTests(instance, ctx);
     const decision = decideTests(seen.before, seen.after, seen.logParser, seen.testFiles);
@@ -140,11 +140,12 @@ async function decideAll(req: MineRequest, spec: MiningSpec, candidates: Candida
     repeats: req.repeats,
     onPhase: (id, phase) => req.reporter?.onCandidateStart?.(id, phase),
   };
-  const decisions = await runPool(instances, req.concurrency, async (instance) => {
-    const key = contentHash({ commit: (instance.provenance as { commit: string }).commit, spec: spec.hash, repeats: req.repeats, patch: instance.patch, tests: instance.test_patch });
+  const decisions = await runPool(instances, req.concurrency, async (instance, index) => {
+    const candidate = candidates[index] as Candidate;
+    const key = contentHash({ commit: candidate.provenance.commit, spec: spec.hash, repeats: req.repeats, patch: instance.patch, tests: instance.test_patch });
     if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted before ${instance.instance_id}`);
     const earlier = state.get(key);
-    const decision = earlier ?? (await decideCandidate(instance, ctx));
+    const decision = earlier ?? (await decideCandidate(candidate, instance, ctx));
     // An error (the engine went away, Ctrl-C) is no decision: a rerun tries the candidate again.
     // A decision reached while stopping may be the stop's doing (a container removed under it).
     if (shutdownSignal.aborted) throw new HarnessError('INTERRUPTED', `interrupted during ${instance.instance_id}`);
