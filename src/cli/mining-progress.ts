@@ -1,6 +1,6 @@
 import type { MiningReporter } from '../run/mine-tasks.js';
 import type { InstanceValidation } from '../run/validate-tasks.js';
-import { formatDuration } from './progress.js';
+import { barLine } from './progress.js';
 
 /**
  * Mining's progress on stderr: a live bar with counts and ETA on a terminal, a line per
@@ -55,13 +55,6 @@ export class MiningProgress implements MiningReporter {
 
   private draw(): void {
     if (!this.tty || this.total === 0) return;
-    const width = 24;
-    const filled = Math.round((this.done / this.total) * width);
-    const elapsed = (Date.now() - this.started) / 1000;
-    const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Number.NaN;
-    const now = [...this.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
-    process.stderr.write(
-      `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ok ${this.kept} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 1),
-    );
+    process.stderr.write(barLine({ done: this.done, total: this.total, started: this.started, counts: `ok ${this.kept}`, running: this.running }));
   }
 }

@@ -3,10 +3,23 @@ import type { Reporter } from '../report/reporter.js';
 import { isEvaluationError } from '../report/summary.js';
 import type { TransferProgress } from '../util/transfer-progress.js';
 
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** The live line: a bar, counts, elapsed time and ETA, and what is running now. */
+export function barLine(p: { done: number; total: number; started: number; counts: string; running: Map<string, string> }): string {
+  const width = 24;
+  const filled = Math.round((p.done / p.total) * width);
+  const elapsed = (Date.now() - p.started) / 1000;
+  const eta = p.done > 0 ? (elapsed / p.done) * (p.total - p.done) : Number.NaN;
+  const now = [...p.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
+  return (
+    `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ` +
+    `${p.counts} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 30)
+  );
 }
 
 function formatBytes(n: number | undefined): string {
@@ -82,14 +95,6 @@ export class ProgressReporter implements Reporter {
 
   private draw(): void {
     if (!this.tty || this.total === 0) return;
-    const width = 24;
-    const filled = Math.round((this.done / this.total) * width);
-    const elapsed = (Date.now() - this.started) / 1000;
-    const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Number.NaN;
-    const now = [...this.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
-    process.stderr.write(
-      `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ` +
-        `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 30),
-    );
+    process.stderr.write(barLine({ done: this.done, total: this.total, started: this.started, counts: `resolved ${this.resolved} errors ${this.errors}`, running: this.running }));
   }
 }
