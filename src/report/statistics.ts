@@ -58,6 +58,7 @@ export function pairedDifferenceInterval(b: number, c: number, n: number, z = Z9
  * A 95% interval for the difference of two independent rates, k2/n2 - k1/n1: Newcombe's (1998)
  * hybrid score interval (his method 10), built from each rate's Wilson interval, so it keeps
  * its coverage at the small counts and extreme rates of a time split where Wald's does not.
+ * Both n1 and n2 must be above 0 (a rate of nothing has no difference).
  */
 export function independentDifferenceInterval(k1: number, n1: number, k2: number, n2: number, z = Z95): Interval & { difference: number } {
   const p1 = k1 / n1;
