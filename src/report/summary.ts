@@ -27,6 +27,8 @@ export interface RunSummary {
   /** Unresolved instances by failure mode (failure-mode.ts). */
   failure_modes: Record<FailureMode, number>;
   security: SecuritySummary;
+  /** The engine the run used (Docker, or Podman through its Docker-compatible socket). */
+  engine?: { name: string; version: string; api_version: string };
   schema_version: 3;
 }
 

@@ -102,7 +102,8 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
     return result;
   });
   results.push(...recordRejected(req, runDir, results));
-  const summaries = writeSummaries(req, runDir, submitted, results);
+  const engine = await containerRuntime().engine().catch(() => undefined);
+  const summaries = writeSummaries(req, runDir, submitted, results, engine && { name: engine.name, version: engine.version, api_version: engine.apiVersion });
   for (const s of summaries) req.reporter?.onRunEnd?.(s);
   return { summaries, results, runDir };
 }
@@ -235,7 +236,7 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
   });
 }
 
-function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[]): RunSummary[] {
+function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[], engine: RunSummary['engine']): RunSummary[] {
   const models = [...new Set([...req.predictions.values()].map((p) => p.model_name_or_path))];
   if (models.length === 0) models.push('unknown');
   // Records that did not validate are still instances of the dataset, submitted and errored.
@@ -244,7 +245,7 @@ function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Insta
   return models.map((model) => {
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
     const mine = results.filter((r) => r.model_name_or_path === model);
-    const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
+    const summary: RunSummary = { ...summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine), ...(engine ? { engine } : {}) };
     writeJsonAtomic(pathInside(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });

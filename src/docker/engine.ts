@@ -1,0 +1,55 @@
+import type Docker from 'dockerode';
+import { HarnessError } from '../errors.js';
+import type { EngineInfo } from '../runtime/container-runtime.js';
+
+/**
+ * Which engine answers on the socket. Podman's Docker-compatible service names itself in
+ * the version's components ("Podman Engine"); Docker's says "Engine". The platform name is
+ * a second hint (Podman Desktop, some distributions' builds).
+ */
+export async function engineInfo(docker: Docker): Promise<EngineInfo> {
+  const version = await docker.version();
+  const components = version.Components ?? [];
+  const podman = components.find((c) => /podman/i.test(c.Name));
+  const isPodman = podman !== undefined || /podman/i.test(version.Platform?.Name ?? '');
+  return {
+    name: isPodman ? 'podman' : 'docker',
+    version: podman?.Version ?? version.Version,
+    apiVersion: version.ApiVersion,
+  };
+}
+
+/**
+ * An image reference as Docker writes it. Podman qualifies short names: what it builds or
+ * imports under `swe-harness/env:x` it lists as `docker.io/swe-harness/env:x`, and what
+ * `podman load` brings as `localhost/swe-harness/os:bookworm`; both mean the same image.
+ */
+export function dockerStyleTag(tag: string): string {
+  return tag.replace(/^(docker\.io\/library\/|docker\.io\/|localhost\/)/, '');
+}
+
+/** Engine failures whose own words do not say what to do, and what to say instead. */
+const EXPLAINED: { pattern: RegExp; code: 'DOCKER' | 'SANDBOX'; message: string }[] = [
+  {
+    // Rootful Podman sets RLIMIT_NPROC to 1048576 unless told otherwise, which fails where its
+    // service lacks CAP_SYS_RESOURCE (an engine inside a container).
+    pattern: /setting rlimit type 6\b|RLIMIT_NPROC/,
+    code: 'DOCKER',
+    message:
+      'the engine cannot set its default process limit (RLIMIT_NPROC; Podman asks for 1048576, which needs CAP_SYS_RESOURCE): ' +
+      'set sandbox.nproc in the harness config (scripts/ensure-podman.sh prints a value that works here)',
+  },
+  {
+    // The freezer of a rootless container needs a cgroup it owns: cgroup v2 with delegation.
+    pattern: /pause containers on rootless containers with cgroup V1/i,
+    code: 'SANDBOX',
+    message: 'rootless Podman cannot pause a container on a cgroup v1 machine: use rootful Podman or Docker, or a machine with cgroup v2',
+  },
+];
+
+/** An engine failure in the harness's words, with the fix, when it is one of EXPLAINED. */
+export function explainEngineFailure(cause: unknown): unknown {
+  const message = (cause as Error)?.message ?? '';
+  const known = EXPLAINED.find((e) => e.pattern.test(message));
+  return known ? new HarnessError(known.code, known.message, {}, { cause }) : cause;
+}
