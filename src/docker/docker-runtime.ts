@@ -111,9 +111,15 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * Podman 4.3 lists no image for two or more label filters (one works, and containers'
+   * lists are right): it gets the first, and the others are matched here.
+   */
   async listImages(labels: Record<string, string>): Promise<ImageInfo[]> {
     const podman = await this.isPodman();
-    return (await this.docker.listImages({ filters: labelFilter(labels) })).map((img) => imageInfo(img, podman));
+    const asked = podman ? Object.fromEntries(Object.entries(labels).slice(0, 1)) : labels;
+    const images = (await this.docker.listImages({ filters: labelFilter(asked) })).map((img) => imageInfo(img, podman));
+    return images.filter((img) => Object.entries(labels).every(([k, v]) => img.labels[k] === v));
   }
 
   async listImagesByReference(pattern: string): Promise<ImageInfo[]> {

@@ -31,13 +31,13 @@ export function dockerStyleTag(tag: string): string {
 /** Engine failures whose own words do not say what to do, and what to say instead. */
 const EXPLAINED: { pattern: RegExp; code: 'DOCKER' | 'SANDBOX'; message: string }[] = [
   {
-    // Rootful Podman sets RLIMIT_NPROC to 1048576 unless told otherwise, which fails where its
-    // service lacks CAP_SYS_RESOURCE (an engine inside a container).
-    pattern: /setting rlimit type 6\b|RLIMIT_NPROC/,
+    // Rootful Podman sets RLIMIT_NPROC (and RLIMIT_NOFILE, when not given) to 1048576, which
+    // fails where its service lacks CAP_SYS_RESOURCE (an engine inside a container).
+    pattern: /setting rlimit type [67]\b|RLIMIT_NPROC|RLIMIT_NOFILE/,
     code: 'DOCKER',
     message:
-      'the engine cannot set its default process limit (RLIMIT_NPROC; Podman asks for 1048576, which needs CAP_SYS_RESOURCE): ' +
-      'set sandbox.nproc in the harness config (scripts/ensure-podman.sh prints a value that works here)',
+      'the engine cannot set its default limit on processes or open files (Podman asks for 1048576, which needs CAP_SYS_RESOURCE): ' +
+      'set sandbox.nproc (and sandbox.nofile) in the harness config (scripts/ensure-podman.sh prints a value that works here)',
   },
   {
     // The freezer of a rootless container needs a cgroup it owns: cgroup v2 with delegation.
