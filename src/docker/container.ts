@@ -5,7 +5,7 @@ import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
 import type { Container, ContainerLimits, ContainerOptions, ExecOptions, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
 import { OutputCollector } from '../util/head-tail.js';
-import { explainEngineFailure } from './engine.js';
+import { cannotPause, explainEngineFailure } from './engine.js';
 import { createOwned, disown } from './owned-containers.js';
 import { DockerShellChannel } from './shell-channel.js';
 
@@ -140,7 +140,9 @@ export class RunningContainer implements Container {
   /** Saves the container's filesystem as an image (processes are not saved); returns its id. */
   async commit(repo: string, tag: string, labels: Record<string, string>): Promise<string> {
     const changes = Object.entries({ ...this.marks(), ...labels }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
-    const result = (await this.container.commit({ repo, tag, pause: true, changes })) as { Id: string };
+    const commit = (pause: boolean) => this.container.commit({ repo, tag, pause, changes }) as Promise<{ Id: string }>;
+    // Rootless Podman on cgroup v1 cannot freeze a container: it commits without the pause.
+    const result = await commit(true).catch((cause: unknown) => (cannotPause(cause) ? commit(false) : Promise.reject(cause)));
     return result.Id;
   }
 

@@ -28,6 +28,13 @@ export function dockerStyleTag(tag: string): string {
   return tag.replace(/^(docker\.io\/library\/|docker\.io\/|localhost\/)/, '');
 }
 
+const ROOTLESS_V1_PAUSE = /pause containers on rootless containers with cgroup V1/i;
+
+/** Whether the engine cannot freeze containers at all (rootless Podman on cgroup v1). */
+export function cannotPause(cause: unknown): boolean {
+  return ROOTLESS_V1_PAUSE.test((cause as Error)?.message ?? '');
+}
+
 /** Engine failures whose own words do not say what to do, and what to say instead. */
 const EXPLAINED: { pattern: RegExp; code: 'DOCKER' | 'SANDBOX'; message: string }[] = [
   {
@@ -41,7 +48,7 @@ const EXPLAINED: { pattern: RegExp; code: 'DOCKER' | 'SANDBOX'; message: string 
   },
   {
     // The freezer of a rootless container needs a cgroup it owns: cgroup v2 with delegation.
-    pattern: /pause containers on rootless containers with cgroup V1/i,
+    pattern: ROOTLESS_V1_PAUSE,
     code: 'SANDBOX',
     message: 'rootless Podman cannot pause a container on a cgroup v1 machine: use rootful Podman or Docker, or a machine with cgroup v2',
   },

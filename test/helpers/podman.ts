@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { LABELS, managed } from '../../src/runtime/labels.js';
 
@@ -50,4 +51,17 @@ export async function removeOwned(engine: Docker): Promise<void> {
   // One label filter for images: Podman 4.3 lists none for two (see DockerRuntime.listImages).
   const owned = await engine.listImages({ filters: JSON.stringify({ label: [`${LABELS.owner}=${owner}`] }) });
   for (const image of owned.filter((i) => i.Labels?.[LABELS.kind] === 'snapshot')) await engine.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+}
+
+/** The rootless socket of ensure-podman.sh's user (SWE_HARNESS_PODMAN_ROOTLESS_HOST: another). */
+export function rootlessPodmanHost(): string | undefined {
+  if (process.env.SWE_HARNESS_PODMAN_ROOTLESS_HOST) return process.env.SWE_HARNESS_PODMAN_ROOTLESS_HOST;
+  const user = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('swe-podman:'));
+  const uid = user?.split(':')[2];
+  return uid ? `unix:///run/user/${uid}/podman/podman.sock` : undefined;
+}
+
+/** Whether this machine has the unified cgroup hierarchy (v2): rootless pause and limits need it. */
+export function cgroupV2(): boolean {
+  return existsSync('/sys/fs/cgroup/cgroup.controllers');
 }
