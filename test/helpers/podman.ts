@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import Docker from 'dockerode';
+import { expect } from 'vitest';
+import { containerRuntime } from '../../src/runtime/registry.js';
+import type { ContainerSandbox } from '../../src/sandbox/container-sandbox.js';
 import { LABELS, managed } from '../../src/runtime/labels.js';
 
 /** The root Podman socket scripts/ensure-podman.sh starts (SWE_HARNESS_PODMAN_HOST: another). */
@@ -64,4 +67,15 @@ export function rootlessPodmanHost(): string | undefined {
 /** Whether this machine has the unified cgroup hierarchy (v2): rootless pause and limits need it. */
 export function cgroupV2(): boolean {
   return existsSync('/sys/fs/cgroup/cgroup.controllers');
+}
+
+/** A snapshot keeps what was written before it; a restore drops what came after. */
+export async function expectSnapshotRestores(box: ContainerSandbox): Promise<void> {
+  await box.writeFile('kept.txt', 'kept\n');
+  const snapshot = await box.snapshot('one');
+  expect((await containerRuntime().imageLabels(snapshot.image))[LABELS.kind]).toBe('snapshot');
+  await box.writeFile('lost.txt', 'lost\n');
+  await box.restore('one');
+  expect((await box.readFile('kept.txt'))?.toString()).toBe('kept\n');
+  expect(await box.readFile('lost.txt')).toBeNull();
 }

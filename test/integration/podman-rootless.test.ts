@@ -11,7 +11,7 @@ import { loadPredictions } from '../../src/instance/predictions.js';
 import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import { useDockerHost } from '../../src/runtime/engine-host.js';
 import { startSession } from '../../src/sandbox/sessions.js';
-import { cgroupV2, clientAt, podmanProblem, removeOwned, rootlessPodmanHost, seedFromDocker } from '../helpers/podman.js';
+import { cgroupV2, clientAt, expectSnapshotRestores, podmanProblem, removeOwned, rootlessPodmanHost, seedFromDocker } from '../helpers/podman.js';
 
 /**
  * One demo instance on rootless Podman (a user's own service, scripts/ensure-podman.sh):
@@ -63,12 +63,7 @@ describe.skipIf(problem !== undefined)(`a demo instance on rootless Podman (${ho
         expect(paused).toBeInstanceOf(HarnessError);
         expect((paused as HarnessError).message).toMatch(/rootless Podman cannot pause.*cgroup v1/);
       }
-      await box.writeFile('kept.txt', 'kept\n');
-      await box.snapshot('one');
-      await box.writeFile('lost.txt', 'lost\n');
-      await box.restore('one');
-      expect((await box.readFile('kept.txt'))?.toString()).toBe('kept\n');
-      expect(await box.readFile('lost.txt')).toBeNull();
+      await expectSnapshotRestores(box);
     } finally {
       await box.destroy();
     }

@@ -13,7 +13,7 @@ import { LABELS, managed } from '../../src/runtime/labels.js';
 import { containerRuntime } from '../../src/runtime/registry.js';
 import { cleanupByLabel } from '../../src/runtime/cleanup.js';
 import { startSession } from '../../src/sandbox/sessions.js';
-import { clientAt, PODMAN_HOST, podmanProblem, removeOwned, seedFromDocker } from '../helpers/podman.js';
+import { clientAt, expectSnapshotRestores, PODMAN_HOST, podmanProblem, removeOwned, seedFromDocker } from '../helpers/podman.js';
 
 /**
  * The demo dataset against Podman's Docker-compatible socket (scripts/ensure-podman.sh): the
@@ -83,12 +83,7 @@ describe.skipIf(problem !== undefined)(`the demo dataset on Podman (${PODMAN_HOS
       expect(await box.status()).toBe('paused');
       await box.resume();
       expect((await box.exec('cat kept.txt')).output).toBe('kept\n');
-      const snapshot = await box.snapshot('one');
-      expect((await containerRuntime().imageLabels(snapshot.image))[LABELS.kind]).toBe('snapshot');
-      await box.writeFile('lost.txt', 'lost\n');
-      await box.restore('one');
-      expect((await box.readFile('kept.txt'))?.toString()).toBe('kept\n');
-      expect(await box.readFile('lost.txt')).toBeNull();
+      await expectSnapshotRestores(box);
     } finally {
       await box.destroy();
     }
