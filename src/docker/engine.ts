@@ -12,11 +12,25 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   const components = version.Components ?? [];
   const podman = components.find((c) => /podman/i.test(c.Name));
   const isPodman = podman !== undefined || /podman/i.test(version.Platform?.Name ?? '');
-  return {
-    name: isPodman ? 'podman' : 'docker',
-    version: podman?.Version ?? version.Version,
-    apiVersion: version.ApiVersion,
-  };
+  const host = isPodman ? await podmanHost(docker, (podman?.Details as { APIVersion?: string } | undefined)?.APIVersion) : await dockerHost(docker);
+  return { name: isPodman ? 'podman' : 'docker', version: podman?.Version ?? version.Version, apiVersion: version.ApiVersion, ...host };
+}
+
+type HostFacts = Pick<EngineInfo, 'rootless' | 'cgroupVersion'>;
+
+async function dockerHost(docker: Docker): Promise<HostFacts> {
+  const info = (await docker.info()) as { CgroupVersion?: string; SecurityOptions?: string[] };
+  return { rootless: (info.SecurityOptions ?? []).includes('name=rootless'), cgroupVersion: info.CgroupVersion ?? '1' };
+}
+
+/** Podman's compat /info does not say whether it is rootless: its own API does. */
+async function podmanHost(docker: Docker, apiVersion = '4.0.0'): Promise<HostFacts> {
+  const info = await new Promise<{ host?: { cgroupVersion?: string; security?: { rootless?: boolean } } }>((resolve, reject) =>
+    docker.modem.dial({ path: `/v${apiVersion}/libpod/info?`, method: 'GET', options: {}, statusCodes: { 200: true } }, (err: unknown, data: unknown) =>
+      err ? reject(err) : resolve(data as never),
+    ),
+  );
+  return { rootless: info.host?.security?.rootless === true, cgroupVersion: (info.host?.cgroupVersion ?? 'v1').replace(/^v/, '') };
 }
 
 /**

@@ -28,7 +28,7 @@ export interface RunSummary {
   failure_modes: Record<FailureMode, number>;
   security: SecuritySummary;
   /** The engine the run used (Docker, or Podman through its Docker-compatible socket). */
-  engine?: { name: string; version: string; api_version: string };
+  engine?: { name: string; version: string; api_version: string; rootless: boolean };
   schema_version: 3;
 }
 

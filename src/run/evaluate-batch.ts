@@ -12,6 +12,7 @@ import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { removeOrphanGradingContainers, waitForEngine } from '../runtime/cleanup.js';
+import { engineCaveats } from '../runtime/engine-caveats.js';
 import { containerRuntime } from '../runtime/registry.js';
 import { isRejected, summarize, type RunSummary } from '../report/summary.js';
 import { scanForReport } from '../security/scan-patch.js';
@@ -93,6 +94,8 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
   // Grading containers of this run id made by a process that is gone (killed): those of a
   // live process are its work in progress, on this run id from another checkout or machine.
   await removeOrphanGradingContainers(req.runId);
+  const engine = await containerRuntime().engine().catch(() => undefined);
+  for (const caveat of engine ? engineCaveats(engine) : []) req.reporter?.onNotice?.(caveat);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
   const results = await runPool(submitted, req.concurrency, async (instance) => {
@@ -102,8 +105,7 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
     return result;
   });
   results.push(...recordRejected(req, runDir, results));
-  const engine = await containerRuntime().engine().catch(() => undefined);
-  const summaries = writeSummaries(req, runDir, submitted, results, engine && { name: engine.name, version: engine.version, api_version: engine.apiVersion });
+  const summaries = writeSummaries(req, runDir, submitted, results, engine && { name: engine.name, version: engine.version, api_version: engine.apiVersion, rootless: engine.rootless });
   for (const s of summaries) req.reporter?.onRunEnd?.(s);
   return { summaries, results, runDir };
 }

@@ -141,6 +141,10 @@ export interface EngineInfo {
   version: string;
   /** The Docker API version it speaks. */
   apiVersion: string;
+  /** Whether the engine runs as an ordinary user (rootless Podman or Docker). */
+  rootless: boolean;
+  /** '1' or '2': the cgroup hierarchy, which rootless limits and pause depend on. */
+  cgroupVersion: string;
 }
 
 /** A root filesystem made into an image (the offline OS image: debootstrap's tarball). */

@@ -44,7 +44,7 @@ describe.skipIf(problem !== undefined)(`a demo instance on rootless Podman (${ho
     const preds = loadPredictions('gold', [instance]);
     const outcome = await runEvaluation({ config, runId: 'test-podman-rootless', instances: [instance], predictions: preds.byId, concurrency: 1 });
     expect(outcome.results[0]?.error).toBeUndefined();
-    expect(outcome.summaries[0]).toMatchObject({ resolved_instances: 1, engine: { name: 'podman' } });
+    expect(outcome.summaries[0]).toMatchObject({ resolved_instances: 1, engine: { name: 'podman', rootless: true } });
   });
 
   it('runs a session in a user namespace; pause and the memory limit need cgroup v2', async () => {

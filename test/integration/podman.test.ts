@@ -50,7 +50,7 @@ describe.skipIf(problem !== undefined)(`the demo dataset on Podman (${PODMAN_HOS
 
   it('knows it talks to Podman and records it in the run summary', async () => {
     const engine = await containerRuntime().engine();
-    expect(engine.name).toBe('podman');
+    expect(engine).toMatchObject({ name: 'podman', rootless: false });
     expect(engine.version).toMatch(/^\d+\.\d+/);
   });
 

@@ -5,18 +5,34 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadHarnessConfig, PROJECT_ROOT } from '../../src/config/harness-config.js';
 import { dockerStyleTag, engineInfo, explainEngineFailure } from '../../src/docker/engine.js';
 import { HarnessError } from '../../src/errors.js';
+import { engineCaveats } from '../../src/runtime/engine-caveats.js';
 import { useDockerHost } from '../../src/runtime/engine-host.js';
 
-/** The /version answers of the engines this was built against, recorded from their sockets. */
-function versionOf(file: string): Docker {
-  const answer = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/engines', file), 'utf8'));
-  return { version: async () => answer } as unknown as Docker;
+/**
+ * An engine's answers to /version (recorded from the sockets of this machine's Docker and
+ * Podman), /info and Podman's /libpod/info (the fields read, as they answered).
+ */
+function engineAnswering(versionFile: string, host: { rootless: boolean; cgroupVersion: string }): Docker {
+  const version = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/engines', versionFile), 'utf8'));
+  const info = { CgroupVersion: host.cgroupVersion, SecurityOptions: ['name=seccomp,profile=default', ...(host.rootless ? ['name=rootless'] : [])] };
+  const libpodInfo = { host: { cgroupVersion: `v${host.cgroupVersion}`, security: { rootless: host.rootless } } };
+  const dial = (opts: { path: string }, done: (err: unknown, data?: unknown) => void) => (opts.path.includes('/libpod/info') ? done(null, libpodInfo) : done(new Error(`no ${opts.path}`)));
+  return { version: async () => version, info: async () => info, modem: { dial } } as unknown as Docker;
 }
 
 describe('which engine answers', () => {
   it('tells Podman (its compat socket) from Docker by the version components', async () => {
-    expect(await engineInfo(versionOf('podman-4.3-version.json'))).toEqual({ name: 'podman', version: '4.3.1', apiVersion: '1.41' });
-    expect(await engineInfo(versionOf('docker-20.10-version.json'))).toEqual({ name: 'docker', version: '20.10.24+dfsg1', apiVersion: '1.41' });
+    const rootlessV1 = { rootless: true, cgroupVersion: '1' };
+    expect(await engineInfo(engineAnswering('podman-4.3-version.json', rootlessV1))).toEqual({ name: 'podman', version: '4.3.1', apiVersion: '1.41', ...rootlessV1 });
+    const rootV2 = { rootless: false, cgroupVersion: '2' };
+    expect(await engineInfo(engineAnswering('docker-20.10-version.json', rootV2))).toEqual({ name: 'docker', version: '20.10.24+dfsg1', apiVersion: '1.41', ...rootV2 });
+  });
+
+  it('warns before a run where the limits will not hold: rootless on cgroup v1', () => {
+    const podman = { name: 'podman', version: '4.3.1', apiVersion: '1.41' };
+    expect(engineCaveats({ ...podman, rootless: true, cgroupVersion: '1' })).toEqual([expect.stringMatching(/no memory, CPU or process limit/)]);
+    expect(engineCaveats({ ...podman, rootless: true, cgroupVersion: '2' })).toEqual([]);
+    expect(engineCaveats({ ...podman, rootless: false, cgroupVersion: '1' })).toEqual([]);
   });
 
   it("reads Podman's qualified names as Docker writes them", () => {
