@@ -72,7 +72,7 @@ ensure_installed() {
   fi
   log "installing Debian's podman"
   export DEBIAN_FRONTEND=noninteractive
-  local pkgs=(podman runc uidmap slirp4netns fuse-overlayfs catatonit)
+  local pkgs=(podman runc uidmap slirp4netns fuse-overlayfs catatonit containernetworking-plugins iptables)
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 || {
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
