@@ -5,6 +5,7 @@ import type { Reporter } from '../report/reporter.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { selectInstances } from '../instance/select.js';
 import { formatTimestamp, parseTimestamp } from '../util/timestamp.js';
+import { useDockerHost } from '../runtime/engine-host.js';
 
 export interface LoadedSelection {
   config: HarnessConfig;
@@ -33,6 +34,7 @@ export interface SelectionOptions extends PrebuiltOptions {
   config?: string;
   repoCache: string[];
   maxWorkers?: string;
+  dockerHost?: string;
 }
 
 export interface PrebuiltOptions {
@@ -79,6 +81,16 @@ export function prebuiltOverrides(values: PrebuiltOptions): Record<string, unkno
   if (namespace !== undefined) prebuilt.namespace = namespace === 'none' || namespace === '' ? null : namespace;
   if (values.imageRegistry !== undefined) prebuilt.registry = values.imageRegistry;
   return Object.keys(prebuilt).length > 0 ? { images: { prebuilt } } : {};
+}
+
+/**
+ * The engine every command talks to: --docker-host, then the config's docker_host, then
+ * DOCKER_HOST as it is. main.ts applies it before any command's action, so before the
+ * engine's client is made.
+ */
+export function selectEngine(values: { dockerHost?: string; config?: string }): void {
+  if (values.dockerHost !== undefined) useDockerHost(values.dockerHost);
+  else useDockerHost(loadHarnessConfig(values.config).docker_host);
 }
 
 /** Config, dataset and selection from the flags every dataset command shares. */

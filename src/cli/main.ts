@@ -28,7 +28,8 @@ function selection<A extends unknown[], O extends OptionValues>(cmd: Command<A, 
     .option('--repo-cache <dir>', 'a folder of local clones or mirrors (repeatable)', collect, [] as string[])
     .option('-j, --max-workers <n>', 'instances at a time')
     .option('--namespace <ns>', "published instance images' namespace ('none': build here)")
-    .option('--image-registry <host>', 'the registry of the published images');
+    .option('--image-registry <host>', 'the registry of the published images')
+    .option('--docker-host <url>', "the container engine's socket (DOCKER_HOST), e.g. Podman's unix:///run/podman/podman.sock");
 }
 
 /** `--seed` was the sampling seed of every dataset command; on `run` it is now the model's. */
@@ -50,6 +51,10 @@ function done(code: number): void {
 
 function program(): Command {
   const root = new Command('swe-harness').description('SWE-bench-style evaluation in Docker').exitOverride().configureOutput({ outputError: () => undefined });
+  // The engine's address (--docker-host, the config's docker_host) is set before any action makes a client.
+  root.hook('preAction', async (_root, command) => {
+    if (command.options.some((o) => o.attributeName() === 'config')) (await import('./load-selection.js')).selectEngine(command.opts());
+  });
 
   oldSeed(selection(root.command('evaluate').description('grade predictions (gold | empty | FILE) on a dataset in fresh containers')))
     .option('-p, --predictions <source>', 'gold, empty, or a JSONL/JSON predictions file')

@@ -30,6 +30,8 @@ export interface RunSummary {
   security: SecuritySummary;
   /** With --cutoff: resolved before and after a model's training cutoff (time-split.ts). Optional: schema 3 readers skip it. */
   time_split?: TimeSplit;
+  /** The engine the run used (Docker, or Podman through its Docker-compatible socket). */
+  engine?: { name: string; version: string; api_version: string; rootless: boolean };
   schema_version: 3;
 }
 
