@@ -88,7 +88,7 @@ export const PYTHON_RULES: SecurityRule[] = [
     languages: PYTHON,
     queries: [
       '(call function: (attribute object: (attribute object: (identifier) @os attribute: (identifier) @p) attribute: (identifier) @fn) arguments: (argument_list [(attribute) (subscript) (call) (identifier)] @arg) (#eq? @os "os") (#eq? @p "path") (#eq? @fn "join")) @finding',
-      '(binary_operator operator: "/" right: [(attribute) (subscript) (call) (identifier)] @arg) @finding',
+      '(binary_operator operator: "/" right: [(attribute) (subscript) (call) (identifier) (string)] @arg) @finding',
       '(call function: (identifier) @fn arguments: (argument_list . [(binary_operator) (string)] @arg) (#eq? @fn "open")) @finding',
     ],
     accept: (m, facts) => (isRequestInput(m.arg!) || mentionsUntrusted(m.arg!, facts)) && !PATH_GUARD.test(facts.text),

@@ -42,9 +42,15 @@ function ecmaAssignments(): string[] {
   ];
 }
 
-/** The identifiers a node's text mentions (string contents included: an f-string field is a use). */
+/**
+ * The identifiers a node's code mentions: string literals count only through their fields
+ * (an f-string's `{x}`, a template's `${x}`), so `"SELECT name FROM t"` does not mention `name`.
+ */
 export function mentionedNames(node: CapturedNode): string[] {
-  return node.text.match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const code = node.text.replace(/([rRbBuUfF]*)("""|'''|"|'|`)([\s\S]*?)\2/g, (_all, prefix: string, quote: string, body: string) =>
+    quote === '`' || /f/i.test(prefix) ? ` ${[...body.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]).join(' ')} ` : ' ',
+  );
+  return code.match(/[A-Za-z_$][\w$]*/g) ?? [];
 }
 
 /** True when the node is, or mentions, a name the caller marked untrusted. */
