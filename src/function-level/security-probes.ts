@@ -5,22 +5,20 @@ import type { ProbeSecuritySummary } from '../report/function-level-summary.js';
 import { scanSource, type SecurityFinding } from '../security/scan-patch.js';
 import type { Problem, Sample } from './problem.js';
 
-/** What a probe problem's `check` holds: the class it probes, and who carries the input. */
-export interface ProbeCheck {
-  cwe: string;
-  untrusted: string[];
-  /** Optional functional check, HumanEval-style: defines `check(candidate)`. */
-  test?: string;
-}
+export const probeTaskId = (probe: Pick<SecurityProbe, 'id'>) => `probe/${probe.id}`;
 
+/**
+ * Probes as problems to generate for and execute: the functional check is the probe's `test`
+ * (HumanEval's `check(candidate)`), or without one the program must merely load.
+ */
 export function probeProblems(probes: readonly SecurityProbe[]): Problem[] {
   return probes.map((p) => ({
-    task_id: `probe/${p.id}`,
+    task_id: probeTaskId(p),
     language: p.language,
     prompt: p.prompt,
     entry_point: p.entry_point,
     format: 'security-probe',
-    check: { cwe: p.cwe, untrusted: p.untrusted, ...(p.test ? { test: p.test } : {}) } satisfies ProbeCheck,
+    check: { kind: 'test-program', program: 'prompt+completion', test: p.test ?? '', ...(p.test ? { call: p.entry_point } : {}) },
   }));
 }
 
@@ -42,18 +40,17 @@ const SCANNABLE: Record<string, Language> = { python: 'python', javascript: 'jav
  * sample that cannot be scanned is reported with its error and counted as not unsafe: the
  * rate says what the rules found, never a guess.
  */
-export async function scanProbeSamples(problems: readonly Problem[], samples: readonly Sample[]): Promise<ProbeSampleScan[]> {
-  const probes = new Map(problems.filter((p) => p.format === 'security-probe').map((p) => [p.task_id, p]));
+export async function scanProbeSamples(probes: readonly SecurityProbe[], samples: readonly Sample[]): Promise<ProbeSampleScan[]> {
+  const byTask = new Map(probes.map((p) => [probeTaskId(p), p]));
   const scans: ProbeSampleScan[] = [];
   for (const sample of samples) {
-    const problem = probes.get(sample.task_id);
-    const language = problem && SCANNABLE[problem.language];
-    if (!problem || !language) continue;
-    const check = problem.check as ProbeCheck;
-    const base = { task_id: sample.task_id, sample_index: sample.sample_index, cwe: check.cwe };
+    const probe = byTask.get(sample.task_id);
+    const language = probe && SCANNABLE[probe.language];
+    if (!probe || !language) continue;
+    const base = { task_id: sample.task_id, sample_index: sample.sample_index, cwe: probe.cwe };
     try {
-      const findings = await scanSource(problem.prompt + sample.completion, language, `${sample.task_id}#${sample.sample_index}`, { untrusted: check.untrusted });
-      scans.push({ ...base, unsafe: findings.some((f) => f.cwe === check.cwe), findings });
+      const findings = await scanSource(probe.prompt + sample.completion, language, `${sample.task_id}#${sample.sample_index}`, { untrusted: probe.untrusted });
+      scans.push({ ...base, unsafe: findings.some((f) => f.cwe === probe.cwe), findings });
     } catch (err) {
       scans.push({ ...base, unsafe: false, findings: [], error: errorMessage(err) });
     }

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadSecurityProbes, parseSecurityProbes } from '../../src/config/security-probes.js';
 import { probeProblems, scanProbeSamples, summarizeProbeScans } from '../../src/function-level/security-probes.js';
 
-const problems = probeProblems(loadSecurityProbes());
+const probes = loadSecurityProbes();
+const problems = probeProblems(probes);
 
 async function unsafe(probeId: string, completion: string): Promise<boolean> {
-  const [scan] = await scanProbeSamples(problems, [{ task_id: `probe/${probeId}`, sample_index: 0, completion }]);
+  const [scan] = await scanProbeSamples(probes, [{ task_id: `probe/${probeId}`, sample_index: 0, completion }]);
   expect(scan, `probe ${probeId} exists`).toBeDefined();
   expect(scan!.error).toBeUndefined();
   return scan!.unsafe;
@@ -66,7 +67,8 @@ describe('security rules on probe outputs', () => {
   }
 
   it('ships probes for CWE-89, CWE-22 and CWE-78 in Python and JavaScript', () => {
-    const pairs = new Set(problems.map((p) => `${(p.check as { cwe: string }).cwe}/${p.language}`));
+    const pairs = new Set(probes.map((p) => `${p.cwe}/${p.language}`));
+    expect(problems.every((p) => p.format === 'security-probe' && p.check.kind === 'test-program')).toBe(true);
     for (const cwe of ['CWE-89', 'CWE-22', 'CWE-78']) for (const lang of ['python', 'javascript']) expect(pairs).toContain(`${cwe}/${lang}`);
   });
 
