@@ -84,6 +84,33 @@ function program(): Command {
     .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
 
   root
+    .command('generate')
+    .description('draw n samples per function-level problem from a model (HumanEval-style samples JSONL, resumable)')
+    .option('-d, --dataset <path>', 'humaneval, probes (the security probes), a function-level file or folder, or a dataset name')
+    .option('--split <name>', 'the split of a named dataset')
+    .option('--revision <rev>', 'the revision of a named dataset')
+    .option('--instance-ids <ids>', 'task ids, comma or space separated (repeatable)', collect, [] as string[])
+    .option('--filter <regex>', 'task ids matching a regular expression')
+    .option('--probe-file <file>', 'with --dataset probes: more probes in YAML (repeatable)', collect, [] as string[])
+    .option('-m, --model <name>', "the model's name")
+    .option('--provider <name>', 'openai or anthropic')
+    .option('--base-url <url>', "the provider's endpoint")
+    .option('--api-key-env <var>', "the environment variable holding the key ('none': no key)")
+    .option('--samples <n>', 'samples per problem (n of pass@k)')
+    .option('--temperature <t>', 'sampling temperature')
+    .option('--top-p <p>', 'nucleus sampling')
+    .option('--max-tokens <n>', 'tokens per answer')
+    .option('--seed <s>', "the model's sampling seed")
+    .option('--stop <text>', 'cut every completion at this text (repeatable; besides the problem’s own stop tokens)', collect, [] as string[])
+    .option('--prompt-template <file>', 'the chat message around a prompt ({prompt}, {language})')
+    .option('--k <list>', 'the pass@k the samples are for, to check the protocol (default 1,10,100)')
+    .option('-o, --out <file>', 'the samples JSONL (the protocol is written beside it)')
+    .option('--force', 'add to a samples file made with another protocol')
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('-j, --max-workers <n>', 'queries at a time')
+    .action(async (opts) => done(await (await import('./commands/generate.js')).generateCommand(opts)));
+
+  root
     .command('agents')
     .description('list the shipped agent configs (config/agents), or show one as YAML')
     .argument('[args...]', 'list | show NAME|FILE')

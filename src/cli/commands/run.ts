@@ -5,9 +5,9 @@ import { loadPriceTable } from '../../config/prices.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
-import type { ModelConfigInput } from '../../model/registry.js';
 import { gradingExitCode } from '../exit-code.js';
 import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { modelConfig, num } from '../model-flags.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeRunReport } from './report.js';
@@ -32,24 +32,6 @@ export interface RunOptions extends SelectionOptions {
   agentCommand?: string;
   agentConfig?: string;
   allowConfigChange?: boolean;
-}
-
-function num(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
-  return n;
-}
-
-/** The model config: the config file's `model:` section, with flags over it. */
-function modelConfig(values: RunOptions, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
-  const model = values.model ?? (fromConfig?.model as string | undefined);
-  if (!model) return undefined;
-  const provider = values.provider ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
-  const flags: Record<string, unknown> = { model, provider, base_url: values.baseUrl, temperature: num(values.temperature, 'temperature'), top_p: num(values.topP, 'top-p'), seed: num(values.seed, 'seed') };
-  if (values.apiKeyEnv !== undefined) flags.api_key_env = values.apiKeyEnv === 'none' ? null : values.apiKeyEnv;
-  const merged = { ...(fromConfig ?? {}), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
-  return merged as ModelConfigInput;
 }
 
 export async function runCommand(values: RunOptions): Promise<number> {
