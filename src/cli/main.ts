@@ -111,6 +111,19 @@ function program(): Command {
     .action(async (opts) => done(await (await import('./commands/generate.js')).generateCommand(opts)));
 
   root
+    .command('score')
+    .description("a function-level run's pass@k (per task, overall, by language), cost per passed task, time split and security probes")
+    .argument('[runs...]', 'RUN_DIR')
+    .option('-d, --dataset <path>', 'the problems (humaneval, probes, a file or folder, a dataset name)')
+    .option('--samples <file>', 'the samples JSONL, for cost, protocol and the probes’ scan')
+    .option('--k <list>', 'the k of pass@k (default 1,10,100 where n allows)')
+    .option('--cutoff <date>', "a model's training cutoff: tasks released before it against those after")
+    .option('--probe-file <file>', 'with --dataset probes: more probes in YAML (repeatable)', collect, [] as string[])
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (runs, opts) => done(await (await import('./commands/score.js')).scoreCommand(opts, runs)));
+
+  root
     .command('agents')
     .description('list the shipped agent configs (config/agents), or show one as YAML')
     .argument('[args...]', 'list | show NAME|FILE')

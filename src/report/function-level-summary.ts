@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { meanPassAtK, passAtKEstimate, reportableKs } from './pass-at-k.js';
 
 /**
@@ -78,9 +80,9 @@ export interface TimeSplitOfRun {
 export interface FunctionLevelInput {
   runId: string;
   model: string;
-  tasks: ScoredTask[];
-  results: ScoredResult[];
-  samples?: ScoredSampleCost[];
+  tasks: readonly ScoredTask[];
+  results: readonly ScoredResult[];
+  samples?: readonly ScoredSampleCost[];
   ks?: number[];
   /** A model's training cutoff (ISO date): tasks released before it against those after. */
   cutoff?: string;
@@ -120,7 +122,7 @@ function ksOf(scores: TaskScore[], asked?: number[]): number[] {
   return reportableKs(Math.max(0, ...scores.map((s) => s.n)), asked);
 }
 
-function costOf(samples: ScoredSampleCost[] | undefined, scores: TaskScore[]): FunctionLevelSummary['cost'] {
+function costOf(samples: readonly ScoredSampleCost[] | undefined, scores: TaskScore[]): FunctionLevelSummary['cost'] {
   const passed = scores.filter((s) => s.c > 0).length;
   // Unknown as soon as one sample has no price: a partial sum would look cheaper than it was.
   const known = samples !== undefined && samples.length > 0 && samples.every((s) => typeof s.cost_usd === 'number');
@@ -161,4 +163,16 @@ export function summarizeFunctionLevel(input: FunctionLevelInput): FunctionLevel
     tasks: scores,
     schema_version: 1,
   };
+}
+
+/** Where a run keeps its function-level files: runs/<run>/function-level/. */
+export const FUNCTION_LEVEL_DIR = 'function-level';
+export const FUNCTION_LEVEL_SUMMARY = 'summary.json';
+
+/** The function-level summary of a run folder, when it has one. */
+export function readFunctionLevelSummary(runDir: string): FunctionLevelSummary | undefined {
+  const file = path.join(runDir, FUNCTION_LEVEL_DIR, FUNCTION_LEVEL_SUMMARY);
+  if (!existsSync(file)) return undefined;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as FunctionLevelSummary;
+  return parsed.kind === 'function-level' ? parsed : undefined;
 }

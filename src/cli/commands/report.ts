@@ -8,6 +8,8 @@ import { renderRunReport } from '../../report/html/render-report.js';
 import { loadRun, type InstanceInfo, type RunData } from '../../report/run-data.js';
 import { runStats } from '../../report/run-stats.js';
 import { FAILURE_MODE_LABELS, FAILURE_MODES } from '../../report/failure-mode.js';
+import { readFunctionLevelSummary } from '../../report/function-level-summary.js';
+import { compareFunctionLevel } from '../../report/function-level-compare.js';
 
 function runDirOf(dir: string): string {
   if (!existsSync(dir)) throw new HarnessError('USAGE', `no run folder ${dir}`);
@@ -45,6 +47,13 @@ export interface RunsOptions {
 export async function reportCommand(values: ReportOptions, positionals: string[]): Promise<number> {
   if (positionals.length !== 1) throw new HarnessError('USAGE', 'report takes one RUN_DIR');
   const runDir = runDirOf(positionals[0]!);
+  const functionLevel = readFunctionLevelSummary(runDir);
+  if (functionLevel) {
+    const { printFunctionLevelSummary, writeFunctionLevelReport } = await import('./score.js');
+    printFunctionLevelSummary(functionLevel);
+    process.stdout.write(`report: ${writeFunctionLevelReport(runDir, functionLevel, values.out)}\n`);
+    return 0;
+  }
   const file = writeRunReport(runDir, datasetInfo(values.dataset), values.out);
   const s = runStats(loadRun(runDir, datasetInfo(values.dataset)));
   const modes = FAILURE_MODES.filter((m) => s.failure_modes[m] > 0).map((m) => `${FAILURE_MODE_LABELS[m]}: ${s.failure_modes[m]}`);
@@ -63,10 +72,22 @@ function loadRuns(positionals: string[], values: RunsOptions): RunData[] {
   return positionals.map((p) => loadRun(runDirOf(p), info));
 }
 
+function compareRepositoryRuns(positionals: string[], values: RunsOptions) {
+  const [first, ...others] = loadRuns(positionals, values);
+  return others.map((b) => compareRuns(first!, b));
+}
+
+/** Function-level runs pair on tasks (their summaries); undefined unless every run is one. */
+function functionLevelComparisons(positionals: string[]) {
+  const summaries = positionals.map((p) => readFunctionLevelSummary(runDirOf(p)));
+  if (summaries.some((s) => s === undefined)) return undefined;
+  const [first, ...others] = summaries;
+  return others.map((b) => compareFunctionLevel(first!, b!));
+}
+
 export async function compareCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 2) throw new HarnessError('USAGE', 'compare takes two or more run folders: RUN_A RUN_B [...]');
-  const [first, ...others] = loadRuns(positionals, values);
-  const comparisons = others.map((b) => compareRuns(first!, b));
+  const comparisons = functionLevelComparisons(positionals) ?? compareRepositoryRuns(positionals, values);
   process.stdout.write(comparisons.map(comparisonMarkdown).join('\n'));
   if (typeof values.html === 'string') {
     write(values.html, renderComparison(comparisons));
