@@ -22,6 +22,8 @@ function selection<A extends unknown[], O extends OptionValues>(cmd: Command<A, 
     .option('--filter <regex>', 'instance ids matching a regular expression')
     .option('--sample <n>', 'a random sample of N instances')
     .option('--sample-seed <s>', 'the seed of --sample')
+    .option('--created-after <date>', 'instances created at or after DATE (created_at: 2023-06-28, 2023-06-28T16:44:09Z; UTC unless an offset is given)')
+    .option('--created-before <date>', 'instances created before DATE')
     .option('--config <file>', 'the harness config (YAML)')
     .option('--repo-cache <dir>', 'a folder of local clones or mirrors (repeatable)', collect, [] as string[])
     .option('-j, --max-workers <n>', 'instances at a time')
@@ -54,6 +56,7 @@ function program(): Command {
     .option('-r, --run-id <id>', 'the run id (letters, digits, _ . -)')
     .option('--force', 'redo every instance, even those whose result key is unchanged')
     .option('--dry-run', 'without Docker: say what would happen (as plan)')
+    .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (by created_at)")
     .option('--json', 'print the summaries as JSON')
     .action(async (opts) => done(await (await import('./commands/evaluate.js')).evaluateCommand(sampleSeed(opts))));
 
@@ -81,6 +84,7 @@ function program(): Command {
     .option('--allow-config-change', 'resume a run even though its agent config changed')
     .option('--replay-from <dir>', "replay: an earlier run's agent folder")
     .option('--agent-command <cmd>', 'command: the outside agent program')
+    .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (by created_at)")
     .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
 
   root
@@ -164,6 +168,7 @@ function program(): Command {
     .argument('[runs...]', 'RUN_DIR')
     .option('-o, --out <file>', 'the HTML file')
     .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (needs --dataset, for created_at)")
     .action(async (runs, opts) => done(await (await import('./commands/report.js')).reportCommand(opts, runs)));
 
   root
@@ -180,6 +185,7 @@ function program(): Command {
     .argument('[runs...]', 'RUN_DIR...')
     .option('--html <file>', 'an HTML page beside the table')
     .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .option('--cutoff <date>', "a model's training cutoff: resolved-before and resolved-after columns (needs --dataset, for created_at)")
     .action(async (runs, opts) => done(await (await import('./commands/report.js')).leaderboardCommand(opts, runs)));
 
   oldSeed(selection(root.command('images').description('build | list | prune the per-task images')))

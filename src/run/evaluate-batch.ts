@@ -13,7 +13,7 @@ import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { removeOrphanGradingContainers, waitForEngine } from '../runtime/cleanup.js';
 import { containerRuntime } from '../runtime/registry.js';
-import { isRejected, summarize, type RunSummary } from '../report/summary.js';
+import { isRejected, summarize, type RunSummary, type SummaryCutoff } from '../report/summary.js';
 import { scanForReport } from '../security/scan-patch.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
@@ -42,6 +42,8 @@ export interface EvaluationRequest {
   rejected?: InputProblem[];
   /** Redo every instance, even those whose result key is unchanged. */
   force?: boolean;
+  /** A model's training cutoff (ISO): the summaries get a time split by created_at. */
+  cutoff?: string;
   reporter?: Reporter;
 }
 
@@ -235,6 +237,10 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
   });
 }
 
+function timeSplitOf(req: EvaluationRequest): SummaryCutoff | undefined {
+  return req.cutoff ? { cutoff: req.cutoff, createdAt: new Map(req.instances.map((i) => [i.instance_id, i.created_at])) } : undefined;
+}
+
 function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[]): RunSummary[] {
   const models = [...new Set([...req.predictions.values()].map((p) => p.model_name_or_path))];
   if (models.length === 0) models.push('unknown');
@@ -244,7 +250,7 @@ function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Insta
   return models.map((model) => {
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
     const mine = results.filter((r) => r.model_name_or_path === model);
-    const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
+    const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine, timeSplitOf(req));
     writeJsonAtomic(pathInside(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });

@@ -6,10 +6,11 @@ import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
 import { gradingExitCode } from '../exit-code.js';
-import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { cutoffOption, loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { modelConfig, num } from '../model-flags.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { renderTimeSplit } from '../time-split-table.js';
 import { writeRunReport } from './report.js';
 
 export interface RunOptions extends SelectionOptions {
@@ -32,12 +33,14 @@ export interface RunOptions extends SelectionOptions {
   agentCommand?: string;
   agentConfig?: string;
   allowConfigChange?: boolean;
+  cutoff?: string;
 }
 
 export async function runCommand(values: RunOptions): Promise<number> {
   const runId = values.runId;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   const agent = parseAgentName(values.agent ?? '');
+  const cutoff = cutoffOption(values.cutoff);
   const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const { config } = selection;
@@ -73,6 +76,7 @@ export async function runCommand(values: RunOptions): Promise<number> {
       maxFormatErrors: limits.max_format_errors,
     },
     repoDirs: selection.repoDirs,
+    cutoff,
     signal: abort.signal,
     reporter: new ProgressReporter(),
     onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch === null ? 'patch unknown' : `${e.patch.length} bytes of patch`}${e.error ? ` (error ${e.error.code}: ${e.error.message})` : ''}\n`),
@@ -81,7 +85,10 @@ export async function runCommand(values: RunOptions): Promise<number> {
   process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved', 'error'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
   if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
-  if (outcome.evaluations[0]) process.stderr.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances)}\n`);
+  for (const s of outcome.evaluations.flatMap((e) => e.summaries)) {
+    if (s.time_split) process.stdout.write(`${s.model_name_or_path}:\n${renderTimeSplit(s.time_split)}\n`);
+  }
+  if (outcome.evaluations[0]) process.stderr.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances, undefined, cutoff)}\n`);
   if (abort.signal.aborted) return 130;
   return gradingExitCode(outcome.evaluations.flatMap((e) => e.summaries), selection.problems.length);
 }
