@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseTimestamp } from '../util/timestamp.js';
 import { meanPassAtK, passAtKEstimate, reportableKs } from './pass-at-k.js';
+import { splitAtCutoff, type TimeSplit } from './time-split.js';
 
 /**
  * The score of a function-level run (HumanEval-style samples executed one by one): pass@k per
@@ -70,11 +72,15 @@ export interface ProbeSecuritySummary {
   security_score: number;
 }
 
+/** pass@k of the tasks released before and after a cutoff, and the shared split of per-sample outcomes. */
 export interface TimeSplitOfRun {
   cutoff: string;
   before: PassAtKGroup;
   after: PassAtKGroup;
+  /** Tasks without a readable release date: in neither side. */
   undated: number;
+  /** report/time-split over every sample (passed or not): rates with intervals and their difference. */
+  samples: TimeSplit;
 }
 
 export interface FunctionLevelInput {
@@ -130,15 +136,21 @@ function costOf(samples: readonly ScoredSampleCost[] | undefined, scores: TaskSc
   return { total_usd: total, passed_tasks: passed, usd_per_passed_task: total !== null && passed > 0 ? total / passed : null };
 }
 
-function timeSplit(scores: TaskScore[], ks: number[], cutoff: string): TimeSplitOfRun {
-  const at = Date.parse(cutoff);
-  if (Number.isNaN(at)) throw new RangeError(`the cutoff ${JSON.stringify(cutoff)} is not a date (2023-06-28)`);
-  const dated = (s: TaskScore) => (s.release_date ? Date.parse(s.release_date) : Number.NaN);
+function timeSplit(scores: TaskScore[], results: readonly ScoredResult[], ks: number[], cutoff: string): TimeSplitOfRun {
+  const dateOf = new Map(scores.map((s) => [s.task_id, s.release_date]));
+  const samples = splitAtCutoff(
+    results.filter((r) => dateOf.has(r.task_id)).map((r) => ({ id: r.task_id, date: dateOf.get(r.task_id), passed: r.outcome === 'passed' })),
+    cutoff,
+  );
+  // The same half-open rule as the shared split: a task released at the cutoff is after it.
+  const at = parseTimestamp(samples.cutoff)!;
+  const dated = (s: TaskScore) => parseTimestamp(s.release_date);
   return {
-    cutoff: new Date(at).toISOString(),
-    before: groupOf(scores.filter((s) => dated(s) < at), ks),
-    after: groupOf(scores.filter((s) => dated(s) >= at), ks),
-    undated: scores.filter((s) => Number.isNaN(dated(s))).length,
+    cutoff: samples.cutoff,
+    before: groupOf(scores.filter((s) => (dated(s) ?? Infinity) < at), ks),
+    after: groupOf(scores.filter((s) => (dated(s) ?? -Infinity) >= at), ks),
+    undated: scores.filter((s) => dated(s) === undefined).length,
+    samples,
   };
 }
 
@@ -157,7 +169,7 @@ export function summarizeFunctionLevel(input: FunctionLevelInput): FunctionLevel
     by_language: Object.fromEntries(languages.map((l) => [l, groupOf(scores.filter((s) => s.language === l), ks)])),
     outcomes,
     cost: costOf(input.samples, scores),
-    ...(input.cutoff ? { time_split: timeSplit(scores, ks, input.cutoff) } : {}),
+    ...(input.cutoff ? { time_split: timeSplit(scores, input.results, ks, input.cutoff) } : {}),
     ...(input.security ? { security: input.security } : {}),
     warnings: input.warnings ?? [],
     tasks: scores,

@@ -68,5 +68,7 @@ describe('function-level summary', () => {
   it('splits by release date against the cutoff, undated tasks apart', () => {
     const s = summarizeFunctionLevel({ runId: 'r', model: 'm', tasks, results, cutoff: '2023-06-01' });
     expect(s.time_split).toMatchObject({ cutoff: '2023-06-01T00:00:00.000Z', undated: 1, before: { tasks: 1, pass_at_k: { '1': 0.5 } }, after: { tasks: 1, pass_at_k: { '1': 0 } } });
+    // The shared split over samples: A's 4 (2 passed) before, B's 4 (none) after, C's 4 undated.
+    expect(s.time_split!.samples).toMatchObject({ before: { instances: 4, resolved: 2 }, after: { instances: 4, resolved: 0 }, undated: 4 });
   });
 });

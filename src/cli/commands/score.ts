@@ -11,6 +11,7 @@ import { passAtKCells, summaryLines } from '../../report/function-level-text.js'
 import { renderFunctionLevelReport } from '../../report/html/render-function-level.js';
 import { printProblems } from '../load-selection.js';
 import { renderTable } from '../table.js';
+import { renderTimeSplit } from '../time-split-table.js';
 import { parseKs } from './generate.js';
 
 export interface ScoreOptions {
@@ -34,6 +35,7 @@ export function writeFunctionLevelReport(runDir: string, summary: FunctionLevelS
 export function printFunctionLevelSummary(s: FunctionLevelSummary): void {
   const { header, rows } = passAtKCells(s);
   process.stdout.write(`${s.run_id} (${s.model})\n${renderTable(header, rows)}\n${summaryLines(s).join('\n')}\n`);
+  if (s.time_split) process.stdout.write(`samples by release date:\n${renderTimeSplit(s.time_split.samples)}\n`);
 }
 
 /** `score RUN_DIR`: pass@k, cost, time split and probes of a function-level run, written and printed. */
