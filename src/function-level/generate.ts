@@ -57,10 +57,10 @@ const FATAL = new Set(['MODEL_AUTH', 'INTERRUPTED']);
  */
 export async function generateSamples(req: GenerateRequest): Promise<GenerateOutcome> {
   const protocolFile = protocolFileOf(req.samplesFile);
-  const existing = readSamples(req.samplesFile);
+  const existing = readSamples(req.samplesFile, new Set(req.problems.map((p) => p.task_id)));
   checkResume(req, existing.length > 0);
   mkdirSync(path.dirname(path.resolve(req.samplesFile)), { recursive: true });
-  repairSamplesFile(req.samplesFile, existing);
+  repairSamplesFile(req.samplesFile);
   const before = readProtocol(req.samplesFile);
   writeJsonAtomic(protocolFile, { ...req.protocol, created_at: before?.created_at ?? req.protocol.created_at });
   const done = new Set(existing.map(sampleKey));

@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { HarnessError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Sample } from './problem.js';
+import { validateSamples } from './samples.js';
 
 /** What `generate` writes per line: HumanEval's sample with ours, and the model's raw answer. */
 export interface GeneratedSample extends Sample {
@@ -12,40 +13,26 @@ export interface GeneratedSample extends Sample {
 export const sampleKey = (s: Pick<Sample, 'task_id' | 'sample_index'>) => `${s.task_id}#${s.sample_index}`;
 
 /**
- * The samples of a JSONL file (HumanEval's `{task_id, completion}` lines; sample_index counted
- * per task when absent). A last line cut off by a crash is dropped; any other bad line is an
- * error naming the file and line.
+ * The samples already in a file being generated into, read by the one samples reader
+ * (samples.ts). A last line cut off by a crash is dropped (its pair is drawn again); any other
+ * bad line is an error naming the file and line, since appending after it would hide it.
  */
-export function readSamples(file: string): GeneratedSample[] {
+export function readSamples(file: string, taskIds: ReadonlySet<string>): GeneratedSample[] {
   if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const samples: GeneratedSample[] = [];
-  const perTask = new Map<string, number>();
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    let parsed: Partial<GeneratedSample>;
-    try {
-      parsed = JSON.parse(line) as Partial<GeneratedSample>;
-    } catch (err) {
-      if (i === lines.length - 1) return; // a partial last line: its pair is generated again
-      throw new HarnessError('PREDICTIONS_INVALID', `${file}:${i + 1}: not JSON`, { file }, { cause: err });
-    }
-    if (typeof parsed.task_id !== 'string' || typeof parsed.completion !== 'string') {
-      throw new HarnessError('PREDICTIONS_INVALID', `${file}:${i + 1}: a sample needs string task_id and completion`, { file, field: 'task_id' });
-    }
-    const index = typeof parsed.sample_index === 'number' ? parsed.sample_index : (perTask.get(parsed.task_id) ?? 0);
-    perTask.set(parsed.task_id, index + 1);
-    samples.push({ ...parsed, task_id: parsed.task_id, completion: parsed.completion, sample_index: index });
-  });
-  return samples;
+  const text = readFileSync(file, 'utf8');
+  const lastLine = String(text.replace(/\n$/, '').split('\n').length);
+  const set = validateSamples(file, text, new Set(taskIds));
+  const bad = set.rejected.filter((p) => !(p.location === lastLine && !text.endsWith('\n')) && p.field !== 'task_id');
+  if (bad.length > 0) throw new InputError('PREDICTIONS_INVALID', bad);
+  return set.samples;
 }
 
-/** Rewrites the file with only its whole lines, so appends never glue onto a cut-off line. */
-export function repairSamplesFile(file: string, samples: GeneratedSample[]): void {
+/** Cuts a last line left half-written by a crash, so appends never glue onto it. */
+export function repairSamplesFile(file: string): void {
   if (!existsSync(file)) return;
   const text = readFileSync(file, 'utf8');
   if (text === '' || text.endsWith('\n')) return;
-  writeFileAtomic(file, samples.map((s) => `${JSON.stringify(s)}\n`).join(''));
+  writeFileAtomic(file, text.slice(0, text.lastIndexOf('\n') + 1));
 }
 
 /** One line per finished sample, appended as it finishes, so an interruption loses at most one. */

@@ -106,7 +106,7 @@ export class ImageBuilder {
   }
 
   /** The offline OS image, made by images/os/debootstrap.sh when it is missing. */
-  private async ensureOsImage(): Promise<void> {
+  async ensureOsImage(): Promise<void> {
     if (this.config.images.source !== 'offline') return;
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {

@@ -179,7 +179,8 @@ export function summarizeFunctionLevel(input: FunctionLevelInput): FunctionLevel
 
 /** Where a run keeps its function-level files: runs/<run>/function-level/. */
 export const FUNCTION_LEVEL_DIR = 'function-level';
-export const FUNCTION_LEVEL_SUMMARY = 'summary.json';
+/** score.json beside execution's summary.json (outcome counts): pass@k, cost, time split, probes. */
+export const FUNCTION_LEVEL_SUMMARY = 'score.json';
 
 /** The function-level summary of a run folder, when it has one. */
 export function readFunctionLevelSummary(runDir: string): FunctionLevelSummary | undefined {

@@ -87,7 +87,7 @@ describe('generate', () => {
     const model = new ScriptedModel([fence('    return a + b'), fence('    return a - b')]);
     const outcome = await generateSamples({ problems: [PY], provider: model, protocol: protocol(), samplesFile: file, concurrency: 1 });
     expect(outcome).toMatchObject({ written: 2, skipped: 0, failures: [] });
-    const samples = readSamples(file);
+    const samples = readSamples(file, new Set(['T/0']));
     expect(samples.map((s) => [s.task_id, s.sample_index, s.completion])).toEqual([['T/0', 0, '    return a + b\n'], ['T/0', 1, '    return a - b\n']]);
     expect(samples[0]).toMatchObject({ model: 'scripted', prompt_tokens: 10, completion_tokens: 5, cost_usd: 0.001 });
     expect(model.calls[0]!.messages[0]!.content).toContain('```python\ndef add(a, b):');
@@ -102,7 +102,13 @@ describe('generate', () => {
     const outcome = await generateSamples({ problems: [PY], provider: model, protocol: protocol({ n: 3 }), samplesFile: file, concurrency: 2 });
     expect(outcome).toMatchObject({ written: 2, skipped: 1 });
     expect(model.calls).toHaveLength(2);
-    expect(readSamples(file).map((s) => s.sample_index).sort()).toEqual([0, 1, 2]);
+    expect(readSamples(file, new Set(['T/0'])).map((s) => s.sample_index).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('refuses to append after a bad line that is not the last', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gen-')), 'samples.jsonl');
+    writeFileSync(file, '{"task_id": "T/0", "completion": 3}\n{"task_id": "T/0", "completion": "x"}\n');
+    await expect(generateSamples({ problems: [PY], provider: new ScriptedModel([]), protocol: protocol({ n: 2 }), samplesFile: file, concurrency: 1 })).rejects.toThrow(/samples.jsonl:1.*completion/);
   });
 
   it('refuses to resume under a changed protocol unless forced', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadHarnessConfig } from '../../config/harness-config.js';
 import { HarnessError } from '../../errors.js';
 import { loadProblemSet } from '../../function-level/problem-sets.js';
-import { readSamples } from '../../function-level/samples-file.js';
+import { loadSamples } from '../../function-level/samples.js';
 import { readProtocol } from '../../function-level/sampling-protocol.js';
 import { readSampleResults, scoreFunctionLevelRun } from '../../function-level/score-run.js';
 import type { FunctionLevelSummary } from '../../report/function-level-summary.js';
@@ -47,7 +47,9 @@ export async function scoreCommand(values: ScoreOptions, positionals: string[]):
   const config = loadHarnessConfig(values.config);
   const set = await loadProblemSet(values.dataset, { cacheDir: config.dataset_cache, probeFiles: values.probeFile });
   printProblems('dataset problems (these records are skipped)', set.rejected);
-  const samples = values.samples ? readSamples(values.samples) : undefined;
+  const loaded = values.samples ? loadSamples(values.samples, set.problems) : undefined;
+  if (loaded) printProblems('sample problems (these samples are skipped)', loaded.rejected);
+  const samples = loaded?.samples;
   const summary = await scoreFunctionLevelRun({
     runDir,
     problems: set.problems,
