@@ -35,7 +35,7 @@ export function writeFunctionLevelReport(runDir: string, summary: FunctionLevelS
 export function printFunctionLevelSummary(s: FunctionLevelSummary): void {
   const { header, rows } = passAtKCells(s);
   process.stdout.write(`${s.run_id} (${s.model})\n${renderTable(header, rows)}\n${summaryLines(s).join('\n')}\n`);
-  if (s.time_split) process.stdout.write(`samples by release date:\n${renderTimeSplit(s.time_split.samples)}\n`);
+  if (s.time_split && s.time_split.undated < s.tasks.length) process.stdout.write(`samples by release date:\n${renderTimeSplit(s.time_split.samples)}\n`);
 }
 
 /** `score RUN_DIR`: pass@k, cost, time split and probes of a function-level run, written and printed. */
