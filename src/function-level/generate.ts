@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, HarnessError } from '../errors.js';
 import type { ModelProvider } from '../model/types.js';
@@ -58,14 +58,15 @@ const FATAL = new Set(['MODEL_AUTH', 'INTERRUPTED']);
 export async function generateSamples(req: GenerateRequest): Promise<GenerateOutcome> {
   const protocolFile = protocolFileOf(req.samplesFile);
   const existing = readSamples(req.samplesFile, new Set(req.problems.map((p) => p.task_id)));
-  checkResume(req, existing.length > 0);
+  const before = readProtocol(req.samplesFile);
+  checkResume(req, before);
   mkdirSync(path.dirname(path.resolve(req.samplesFile)), { recursive: true });
   repairSamplesFile(req.samplesFile);
-  const before = readProtocol(req.samplesFile);
-  writeJsonAtomic(protocolFile, { ...req.protocol, created_at: before?.created_at ?? req.protocol.created_at });
-  const done = new Set(existing.map(sampleKey));
-  const todo = req.problems.flatMap((problem) => Array.from({ length: req.protocol.n }, (_, i) => ({ problem, index: i })).filter(({ index }) => !done.has(sampleKey({ task_id: problem.task_id, sample_index: index }))));
-  req.onStart?.({ total: req.problems.length * req.protocol.n, skipped: req.problems.length * req.protocol.n - todo.length });
+  // The first run's date stays; n is the most samples any run asked for, as the file may hold them.
+  writeJsonAtomic(protocolFile, { ...req.protocol, n: Math.max(req.protocol.n, before?.n ?? 0), created_at: before?.created_at ?? req.protocol.created_at });
+  const todo = missingPairs(req.problems, req.protocol.n, new Set(existing.map(sampleKey)));
+  const total = req.problems.length * req.protocol.n;
+  req.onStart?.({ total, skipped: total - todo.length });
   const failures: GenerationFailure[] = [];
   let written = 0;
   let fatal: unknown;
@@ -85,11 +86,19 @@ export async function generateSamples(req: GenerateRequest): Promise<GenerateOut
     }
   });
   if (fatal !== undefined && !req.signal?.aborted) throw fatal;
-  return { samplesFile: req.samplesFile, protocolFile, written, skipped: req.problems.length * req.protocol.n - todo.length, failures };
+  return { samplesFile: req.samplesFile, protocolFile, written, skipped: total - todo.length, failures };
 }
 
-function checkResume(req: GenerateRequest, hasSamples: boolean): void {
-  const before = readProtocol(req.samplesFile);
+/** The (problem, sample index) pairs of n samples per problem that the file does not hold yet. */
+function missingPairs(problems: Problem[], n: number, done: Set<string>): Array<{ problem: Problem; index: number }> {
+  return problems.flatMap((problem) =>
+    Array.from({ length: n }, (_, index) => ({ problem, index })).filter(({ index }) => !done.has(sampleKey({ task_id: problem.task_id, sample_index: index }))),
+  );
+}
+
+/** A file with samples in it was made under `before`: adding to it under another protocol mixes two experiments. */
+function checkResume(req: GenerateRequest, before: SamplingProtocol | undefined): void {
+  const hasSamples = existsSync(req.samplesFile) && statSync(req.samplesFile).size > 0;
   if (!before || !hasSamples || req.force) return;
   const changes = protocolChanges(before, req.protocol);
   if (changes.length > 0) {

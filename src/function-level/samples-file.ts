@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, type InputProblem } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Sample } from './problem.js';
-import { validateSamples } from './samples.js';
+import { NO_SUCH_TASK, validateSamples } from './samples.js';
 
 /** What `generate` writes per line: HumanEval's sample with ours, and the model's raw answer. */
 export interface GeneratedSample extends Sample {
@@ -22,7 +22,10 @@ export function readSamples(file: string, taskIds: ReadonlySet<string>): Generat
   const text = readFileSync(file, 'utf8');
   const lastLine = String(text.replace(/\n$/, '').split('\n').length);
   const set = validateSamples(file, text, new Set(taskIds));
-  const bad = set.rejected.filter((p) => !(p.location === lastLine && !text.endsWith('\n')) && p.field !== 'task_id');
+  const cutOff = (p: InputProblem) => p.location === lastLine && !text.endsWith('\n');
+  // Samples of tasks outside this selection stay in the file untouched.
+  const otherTask = (p: InputProblem) => p.field === 'task_id' && p.message === NO_SUCH_TASK;
+  const bad = set.rejected.filter((p) => !cutOff(p) && !otherTask(p));
   if (bad.length > 0) throw new InputError('PREDICTIONS_INVALID', bad);
   return set.samples;
 }

@@ -19,6 +19,8 @@ const sampleSchema = z.object({
   cost_usd: z.number().nonnegative().optional(),
 });
 
+export const NO_SUCH_TASK = 'no such task in the dataset';
+
 export interface SampleSet {
   samples: Sample[];
   rejected: InputProblem[];
@@ -70,7 +72,7 @@ export function validateSamples(file: string, text: string, taskIds: Set<string>
     }
     const s = parsed.data;
     if (!taskIds.has(s.task_id)) {
-      rejected.push({ file, location, instanceId: s.task_id, field: 'task_id', message: 'no such task in the dataset' });
+      rejected.push({ file, location, instanceId: s.task_id, field: 'task_id', message: NO_SUCH_TASK });
       return;
     }
     const index = s.sample_index ?? nextIndex.get(s.task_id) ?? 0;

@@ -105,6 +105,15 @@ describe('generate', () => {
     expect(readSamples(file, new Set(['T/0'])).map((s) => s.sample_index).sort()).toEqual([0, 1, 2]);
   });
 
+  it('keeps samples of tasks outside the selection, and a smaller n keeps the larger in the protocol', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gen-')), 'samples.jsonl');
+    await generateSamples({ problems: [{ ...PY, task_id: 'OTHER' }, PY], provider: new ScriptedModel([fence('    return 1'), fence('    return 1'), fence('    return 2'), fence('    return 2')]), protocol: protocol(), samplesFile: file, concurrency: 1 });
+    const outcome = await generateSamples({ problems: [PY], provider: new ScriptedModel([]), protocol: protocol({ n: 1 }), samplesFile: file, concurrency: 1 });
+    expect(outcome).toMatchObject({ written: 0, skipped: 1 });
+    expect(readSamples(file, new Set(['OTHER', 'T/0']))).toHaveLength(4);
+    expect(JSON.parse(readFileSync(protocolFileOf(file), 'utf8')).n).toBe(2);
+  });
+
   it('refuses to append after a bad line that is not the last', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gen-')), 'samples.jsonl');
     writeFileSync(file, '{"task_id": "T/0", "completion": 3}\n{"task_id": "T/0", "completion": "x"}\n');
