@@ -7,7 +7,9 @@ import { DEFAULT_PROMPT_TEMPLATE, generateSamples } from '../../src/function-lev
 import type { Problem } from '../../src/function-level/problem.js';
 import { readSamples } from '../../src/function-level/samples-file.js';
 import { noisyProtocolWarnings, protocolFileOf, type SamplingProtocol } from '../../src/function-level/sampling-protocol.js';
+import { createModelProvider } from '../../src/model/registry.js';
 import { ScriptedModel } from '../../src/model/scripted.js';
+import { startScriptedModelServer } from '../helpers/scripted-model-server.js';
 
 const PY: Problem = {
   task_id: 'T/0',
@@ -135,4 +137,28 @@ describe('generate', () => {
     expect(outcome.written).toBe(1);
     expect(outcome.failures).toEqual([expect.objectContaining({ task_id: 'T/1', sample_index: 0, code: 'MODEL_ERROR' })]);
   });
+});
+
+describe('generate through the HTTP providers', () => {
+  for (const provider of ['openai', 'anthropic'] as const) {
+    it(`${provider}: sends the prompt without tools and records tokens and price`, async () => {
+      const server = await startScriptedModelServer();
+      try {
+        server.script([{ kind: 'answer', text: '```python\ndef add(a, b):\n    return a + b\n```', usage: { input: 1000, output: 100 } }]);
+        const model = createModelProvider({ provider, model: 'm', base_url: provider === 'openai' ? `${server.url}/v1` : server.url, api_key_env: null, temperature: 0.2, max_attempts: 1, prices: { input: 1, output: 10 } });
+        const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gen-')), 'samples.jsonl');
+        await generateSamples({ problems: [PY], provider: model, protocol: protocol({ n: 1, provider, temperature: 0.2 }), samplesFile: file, concurrency: 1 });
+        const [sample] = readSamples(file, new Set(['T/0']));
+        expect(sample).toMatchObject({ completion: '    return a + b\n', prompt_tokens: 1000, completion_tokens: 100 });
+        // 1000 tokens at $1 and 100 at $10 per million.
+        expect(sample!.cost_usd).toBeCloseTo(0.002, 10);
+        const body = server.requests[0]!.body as Record<string, unknown>;
+        expect(body.temperature).toBe(0.2);
+        expect(body.tools).toBeUndefined();
+        expect(JSON.stringify(body.messages)).toContain('def add(a, b):');
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
