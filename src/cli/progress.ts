@@ -19,6 +19,13 @@ function verdictWord(r: InstanceResult): string {
   return r.resolved ? 'resolved' : r.resolution === 'PARTIAL' ? 'partial' : 'unresolved';
 }
 
+/** The bar both reporters draw on a terminal: [####....] done/total, then their own words. */
+function drawBar(done: number, total: number, words: string): void {
+  const width = 24;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${words}`.slice(0, (process.stderr.columns ?? 120) + 4));
+}
+
 /**
  * A live bar on a terminal (counts, ETA), a line per instance otherwise; written to stderr
  * so stdout stays for the report.
@@ -82,15 +89,10 @@ export class ProgressReporter implements Reporter {
 
   private draw(): void {
     if (!this.tty || this.total === 0) return;
-    const width = 24;
-    const filled = Math.round((this.done / this.total) * width);
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Number.NaN;
     const now = [...this.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
-    process.stderr.write(
-      `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ` +
-        `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 30),
-    );
+    drawBar(this.done, this.total, `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`);
   }
 }
 
@@ -138,11 +140,9 @@ export class CountProgress {
 
   private draw(): void {
     if (!this.tty || this.total === 0) return;
-    const width = 24;
-    const filled = Math.round((this.done / this.total) * width);
     const elapsed = (Date.now() - this.started) / 1000;
     const rate = (this.done - this.already) / elapsed;
     const eta = rate > 0 ? (this.total - this.done) / rate : Number.NaN;
-    process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${this.noun}s, failed ${this.failed}, elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}`);
+    drawBar(this.done, this.total, `${this.noun}s, failed ${this.failed}, elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}`);
   }
 }

@@ -7,22 +7,15 @@ import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
 import { gradingExitCode } from '../exit-code.js';
 import { cutoffOption, loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
-import { modelConfig, num } from '../model-flags.js';
+import { modelConfig, num, type ModelFlags } from '../model-flags.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
 import { renderTimeSplit } from '../time-split-table.js';
 import { writeRunReport } from './report.js';
 
-export interface RunOptions extends SelectionOptions {
+/** `seed` is the model's sampling seed (the instance sample's is --sample-seed). */
+export interface RunOptions extends SelectionOptions, ModelFlags {
   agent?: string;
-  model?: string;
-  provider?: string;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  temperature?: string;
-  topP?: string;
-  /** The model's sampling seed (the instance sample's is --sample-seed). */
-  seed?: string;
   runId?: string;
   samples?: string;
   maxSteps?: string;
