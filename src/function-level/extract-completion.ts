@@ -52,7 +52,12 @@ function relativeToPrompt(code: string, problem: Pick<Problem, 'prompt' | 'langu
   if (prompt.trim() && code.startsWith(prompt.trimEnd())) return { body: code.slice(prompt.trimEnd().length).replace(/^[ \t]*\n/, '') };
   const name = problem.entry_point;
   if (name && problem.language === 'python') return pythonBody(code, name) ?? { body: indentBodyOnly(code) };
-  if (name && (problem.language === 'javascript' || problem.language === 'typescript')) return ecmaBody(code, name) ?? { body: code };
+  if (name && (problem.language === 'javascript' || problem.language === 'typescript')) return braceBody(code, ECMA_FUNCTION(name)) ?? { body: code };
+  if (name && problem.language === 'go') {
+    // Go wants its imports first, so nothing can move after the body: the prompt has them.
+    const body = braceBody(code, new RegExp(`(^|\\n)[ \\t]*func\\s+${escape(name)}\\s*[(\\[]`));
+    return body ? { body: body.body } : { body: code };
+  }
   return { body: code };
 }
 
@@ -94,9 +99,11 @@ function indentBodyOnly(code: string): string {
     .join('\n');
 }
 
-/** After the `{` that opens `function name(...)`: the body and its closing brace. */
-function ecmaBody(code: string, name: string): Relative | undefined {
-  const match = new RegExp(`(^|\\n)[ \\t]*(export\\s+)?(async\\s+)?function\\s*\\*?\\s*${escape(name)}\\s*[(<]`).exec(code);
+const ECMA_FUNCTION = (name: string) => new RegExp(`(^|\\n)[ \\t]*(export\\s+)?(async\\s+)?function\\s*\\*?\\s*${escape(name)}\\s*[(<]`);
+
+/** After the `{` that opens the function `signature` finds: the body and its closing brace. */
+function braceBody(code: string, signature: RegExp): Relative | undefined {
+  const match = signature.exec(code);
   if (!match) return undefined;
   const open = code.indexOf('{', signatureEnd(code, match.index + match[0].length - 1));
   if (open < 0) return undefined;

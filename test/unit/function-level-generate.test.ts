@@ -17,11 +17,11 @@ const PY: Problem = {
   prompt: 'def add(a, b):\n    """Return a + b."""\n',
   entry_point: 'add',
   format: 'humaneval',
-  check: {},
+  check: { kind: 'test-program', program: 'prompt+completion', test: '' },
   stop_tokens: ['\ndef', '\nclass', '\nif', '\nprint', '\n#'],
 };
 
-const JS: Problem = { task_id: 'J/0', language: 'javascript', prompt: '/** Sum. */\nfunction add(a, b) {\n', entry_point: 'add', format: 'multipl-e', check: {} };
+const JS: Problem = { task_id: 'J/0', language: 'javascript', prompt: '/** Sum. */\nfunction add(a, b) {\n', entry_point: 'add', format: 'multipl-e', check: { kind: 'test-program', program: 'prompt+completion', test: '' } };
 
 describe('completion extraction', () => {
   it('keeps a base model continuation as it is, cut at the first stop token', () => {
@@ -55,6 +55,12 @@ describe('completion extraction', () => {
   it('takes a JavaScript body after the opening brace, closing brace included', () => {
     const answer = '```javascript\nconst util = require("util");\nfunction add(a, b) {\n  return a + b;\n}\n```';
     expect(extractCompletion(answer, JS)).toBe('  return a + b;\n}\n\n\nconst util = require("util");\n');
+  });
+
+  it('takes a Go body after the signature, return types in parentheses included, and drops the repeated package and imports', () => {
+    const GO: Problem = { task_id: 'G/0', language: 'go', prompt: 'package add\n\nimport "fmt"\n\nfunc add(a int, b int) (int, error) {\n', entry_point: 'add', format: 'multipl-e', check: JS.check };
+    const answer = '```go\npackage add\n\nimport "fmt"\n\nfunc add(a int, b int) (int, error) {\n\treturn a + b, nil\n}\n```';
+    expect(extractCompletion(answer, GO)).toBe('\treturn a + b, nil\n}\n');
   });
 
   it('cuts at the earliest of several stop tokens and ignores empty ones', () => {
