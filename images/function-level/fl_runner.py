@@ -36,15 +36,20 @@ GOCACHE = "/tmp/fl-gocache-%d" % SLOT_UID
 WARM_GOCACHE = "/opt/swe-harness/gocache"
 
 
+# The container's count of OOM kills: cgroup v2, then v1 (kernels from 4.13 count there too).
+OOM_COUNTERS = (("/sys/fs/cgroup/memory.events", "oom_kill"), ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill"))
+
+
 def oom_kills():
-    try:
-        with open("/sys/fs/cgroup/memory.events") as f:
-            for line in f:
-                key, value = line.split()
-                if key == "oom_kill":
-                    return int(value)
-    except OSError:
-        pass
+    for path, key in OOM_COUNTERS:
+        try:
+            with open(path) as f:
+                for line in f:
+                    name, value = line.split()
+                    if name == key:
+                        return int(value)
+        except (OSError, ValueError):
+            continue
     return 0
 
 
