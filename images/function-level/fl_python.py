@@ -5,24 +5,33 @@ writes its own "passed" line on fd 3 (or exits 0 early) cannot produce a valid r
 Reports: {"ended": "completed"} or {"ended": "exception", "type", "message", "line"}: the
 line of the program where the exception was raised (the failing assert for AssertionError).
 """
-import json
 import os
 import sys
-import traceback
 
 with os.fdopen(4, "rb") as nonce_file:
     NONCE = nonce_file.read().decode()
 REPORT = os.fdopen(3, "w")
 
 
+def flush_output():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # the program replaced or closed it: nothing to keep
+            pass
+
+
 def report(**fields):
-    sys.stdout.flush()
-    sys.stderr.flush()
+    import json  # here, not at the top: most samples pass, and every import costs each of them
+
+    flush_output()
     REPORT.write(json.dumps(dict(fields, nonce=NONCE)) + "\n")
     REPORT.flush()
 
 
 def failing_line(tb, path):
+    import traceback
+
     for frame in reversed(traceback.extract_tb(tb)):
         if frame.filename == path:
             return {"lineno": frame.lineno, "line": (frame.line or "").strip()}
@@ -39,11 +48,19 @@ def main():
         code = compile(source, path, "exec")
         exec(code, {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__})
     except BaseException as e:  # SystemExit included: a program that exits has not finished its tests
+        import traceback
+
         tb = e.__traceback__
         traceback.print_exception(type(e), e, tb)
-        report(ended="exception", type=type(e).__name__, message=str(e)[:2000], **failing_line(tb, path))
+        try:
+            message = str(e)[:2000]
+        except BaseException:  # an exception whose __str__ fails still has a type
+            message = "(no message)"
+        report(ended="exception", type=type(e).__name__, message=message, **failing_line(tb, path))
         os._exit(1)
-    report(ended="completed")
+    flush_output()
+    REPORT.write('{"ended": "completed", "nonce": "%s"}\n' % NONCE)
+    REPORT.flush()
     # Threads or atexit hooks the program left must not keep it running past its tests.
     os._exit(0)
 

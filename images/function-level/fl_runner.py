@@ -10,15 +10,14 @@ fd 3, and how many processes had to be killed afterwards.
 Why it is built this way:
 - The runner is root; samples run as SLOT_UID (no capabilities, their own session and process
   group), so a sample can neither signal the runner nor read another slot's files.
-- After every job, a child that became SLOT_UID calls kill(-1, SIGKILL) until nothing is left:
-  that reaches every process of the uid in this container, including those that left the
-  process group (setsid, double fork), and it stops a fork bomb because it repeats.
-- The work folder is made and removed by a child that is SLOT_UID, since root here has no
-  CAP_DAC_OVERRIDE or CAP_CHOWN.
+- After every job the runner kills every process of SLOT_UID in the container (by /proc, with
+  CAP_KILL), round after round until none is left: that reaches what left the process group
+  (setsid, a double fork), and it stops a fork bomb (RLIMIT_NPROC bounds it meanwhile).
+- Each job gets a fresh folder, made by its own process as SLOT_UID; the batch's folders are
+  removed by a child that is SLOT_UID, since root here has no CAP_DAC_OVERRIDE or CAP_CHOWN.
 - Output is read through pipes and only its head and tail are kept; a flood past
   output_limit ends the job.
 """
-import errno
 import json
 import os
 import resource
@@ -37,15 +36,20 @@ GOCACHE = "/tmp/fl-gocache-%d" % SLOT_UID
 WARM_GOCACHE = "/opt/swe-harness/gocache"
 
 
+# The container's count of OOM kills: cgroup v2, then v1 (kernels from 4.13 count there too).
+OOM_COUNTERS = (("/sys/fs/cgroup/memory.events", "oom_kill"), ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill"))
+
+
 def oom_kills():
-    try:
-        with open("/sys/fs/cgroup/memory.events") as f:
-            for line in f:
-                key, value = line.split()
-                if key == "oom_kill":
-                    return int(value)
-    except OSError:
-        pass
+    for path, key in OOM_COUNTERS:
+        try:
+            with open(path) as f:
+                for line in f:
+                    name, value = line.split()
+                    if name == key:
+                        return int(value)
+        except (OSError, ValueError):
+            continue
     return 0
 
 
@@ -57,6 +61,7 @@ def become_slot_user():
 
 def in_slot_child(work):
     """Forks a child that is SLOT_UID, runs work() there and waits; True when it succeeded."""
+    sweep()
     pid = os.fork()
     if pid == 0:
         code = 1
@@ -87,32 +92,32 @@ def slot_processes():
     return found
 
 
-def sweep(remove_work=True):
+def sweep():
     """Kills every process of the slot's uid; returns how many kill rounds found some.
 
-    kill(-1) reaches every process the caller may signal, so a child that is the slot user
-    reaches exactly the slot's processes in this container (its pid namespace). It never says
-    when nothing was left, so /proc is read between rounds.
+    By uid, not by process group: that reaches what left the group (setsid, a double fork).
+    Rounds repeat until /proc shows none, which stops a fork bomb (RLIMIT_NPROC bounds it).
+    The runner may signal the slot's processes (CAP_KILL); they cannot signal it.
     """
-    read_fd, write_fd = os.pipe()
+    rounds = 0
+    while rounds < 100000:
+        pids = slot_processes()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        rounds += 1
+        if rounds % 10 == 0:
+            time.sleep(0.01)
+    return rounds
 
-    def kill_all():
-        os.close(read_fd)
-        rounds = 0
-        while slot_processes() and rounds < 100000:
-            os.kill(-1, signal.SIGKILL)
-            rounds += 1
-            if rounds % 10 == 0:
-                time.sleep(0.01)
-        if remove_work:
-            shutil.rmtree(WORK, ignore_errors=True)
-        os.write(write_fd, str(rounds).encode())
 
-    in_slot_child(kill_all)
-    os.close(write_fd)
-    text = os.read(read_fd, 64)
-    os.close(read_fd)
-    return int(text or b"0")
+def remove_work():
+    """Removes the slot's work folders, as the slot's user (root here cannot: no CAP_DAC_OVERRIDE)."""
+    in_slot_child(lambda: shutil.rmtree(WORK, ignore_errors=True))
 
 
 class Capture:
@@ -140,7 +145,7 @@ class Capture:
         return (bytes(self.head) + middle + bytes(self.tail)).decode("utf-8", "replace")
 
 
-def start_step(job, step, first, nonce):
+def start_step(job, step, first, nonce, workdir):
     """Forks the step's process as the slot user in its own session; returns pid and pipes."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -158,16 +163,19 @@ def start_step(job, step, first, nonce):
                 # Another slot's sample may have made this path first: then it is not ours.
                 if os.lstat(WORK).st_uid != SLOT_UID:
                     raise OSError("work folder %s is not the slot's" % WORK)
+                # A fresh folder per job: one an earlier sample made in advance is refused.
+                os.mkdir(workdir, 0o700)
+                os.mkdir(os.path.join(workdir, ".tmp"))
                 for name, text in job["files"].items():
-                    path = os.path.join(WORK, name)
+                    path = os.path.join(workdir, name)
                     os.makedirs(os.path.dirname(path), exist_ok=True)
                     with open(path, "w") as f:
                         f.write(text)
-                with open(os.path.join(WORK, ".stdin"), "w") as f:
+                with open(os.path.join(workdir, ".stdin"), "w") as f:
                     f.write(job.get("stdin") or "")
                 if step["argv"][0] == "go" and not os.path.isdir(GOCACHE) and os.path.isdir(WARM_GOCACHE):
                     shutil.copytree(WARM_GOCACHE, GOCACHE)
-            os.chdir(WORK)
+            os.chdir(workdir)
             stdin = os.open(".stdin", os.O_RDONLY)
             os.dup2(stdin, 0)
             os.dup2(out_w, 1)
@@ -175,9 +183,8 @@ def start_step(job, step, first, nonce):
             os.dup2(rep_w, 3)
             os.dup2(nonce_r, 4)
             os.closerange(5, 1 << 16)
-            # Not WORK itself: Go ignores a go.mod in the temporary folder's root.
-            os.makedirs(os.path.join(WORK, ".tmp"), exist_ok=True)
-            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": WORK, "TMPDIR": os.path.join(WORK, ".tmp"), "LANG": "C.UTF-8", "GOCACHE": GOCACHE}
+            # Not the job folder itself: Go ignores a go.mod in the temporary folder's root.
+            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "TMPDIR": os.path.join(workdir, ".tmp"), "LANG": "C.UTF-8", "GOCACHE": GOCACHE}
             env.update(job.get("env") or {})
             os.execvpe(step["argv"][0], step["argv"], env)
         except BaseException as e:  # the exec failed: say why on stderr
@@ -191,14 +198,14 @@ def start_step(job, step, first, nonce):
     return pid, {out_r: "stdout", err_r: "stderr", rep_r: "report"}
 
 
-def run_step(job, step, first, captures, nonce):
-    pid, streams = start_step(job, step, first, nonce)
+def run_step(job, step, first, captures, nonce, workdir):
+    pid, streams = start_step(job, step, first, nonce, workdir)
     deadline = time.monotonic() + step["timeout_s"]
     limit = job["output_limit"]
     poller = select.poll()
     for fd in streams:
         poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    status, killed_by = None, None
+    status, killed_by, exited_at, swept = None, None, 0.0, False
     open_fds = set(streams)
     while open_fds or status is None:
         left = deadline - time.monotonic()
@@ -212,15 +219,16 @@ def run_step(job, step, first, captures, nonce):
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
-            captures["rounds"] += sweep(remove_work=False)
+            captures["rounds"] += sweep()
         if status is None:
             done, st = os.waitpid(pid, os.WNOHANG)
             if done:
-                status = st
-                # What the program left running holds its pipes open: end it now.
-                captures["rounds"] += sweep(remove_work=False)
-        timeout_ms = 50 if status is None else 200
-        for fd, _ in poller.poll(timeout_ms if open_fds else 10):
+                status, exited_at = st, time.monotonic()
+        elif open_fds and time.monotonic() - exited_at > 0.05 and not swept:
+            # Pipes still open after the program ended: something it started holds them.
+            captures["rounds"] += sweep()
+            swept = True
+        for fd, _ in poller.poll(50 if open_fds else 10):
             data = os.read(fd, 65536)
             if data:
                 captures[streams[fd]].add(data)
@@ -241,14 +249,14 @@ def run_step(job, step, first, captures, nonce):
     }
 
 
-def run_job(job):
+def run_job(job, workdir):
     started = time.monotonic()
     captures = {"stdout": Capture(job["output_cap"]), "stderr": Capture(job["output_cap"]), "report": Capture(65536), "rounds": 0}
     oom_before = oom_kills()
     nonce = secrets.token_hex(16)
     steps = []
     for i, step in enumerate(job["steps"]):
-        result = run_step(job, step, i == 0, captures, nonce)
+        result = run_step(job, step, i == 0, captures, nonce, workdir)
         steps.append(result)
         if result["exit_code"] != 0:
             break
@@ -277,19 +285,20 @@ def run_job(job):
 
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    sweep()
+    remove_work()
     with open(sys.argv[1]) as f:
         jobs = [json.loads(line) for line in f if line.strip()]
     # Samples of the slots that come next must not read the jobs (and expected outputs) here.
     os.remove(sys.argv[1])
-    for job in jobs:
+    for n, job in enumerate(jobs):
         try:
-            result = run_job(job)
+            result = run_job(job, os.path.join(WORK, "job-%d" % n))
         except OSError as e:  # fork failing (pids exhausted) or the like: this job only
             sweep()
             result = {"id": job["id"], "runner_error": "%s: %s" % (type(e).__name__, e)}
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
+    remove_work()
 
 
 main()

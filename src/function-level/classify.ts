@@ -35,8 +35,9 @@ function pythonOutcome(r: RunnerResult, exitCode: number | null): Classified {
   if (report?.ended === 'exception') {
     if (report.type === 'MemoryError') return { outcome: 'killed', detail: 'memory: MemoryError' };
     if (report.type === 'AssertionError') {
-      const where = report.line ? `line ${report.lineno}: ${report.line}` : '';
-      return { outcome: 'failed', detail: short([report.message, where].filter(Boolean).join(' at ')) || 'AssertionError' };
+      // A bare assert says nothing: its line does. The checks of fl_checks.py say which case.
+      const where = report.line ? `line ${report.lineno}: ${report.line}` : 'AssertionError';
+      return { outcome: 'failed', detail: short(report.message || where) };
     }
     return { outcome: 'error', detail: short(`${report.type}: ${report.message ?? ''}`) };
   }

@@ -75,8 +75,8 @@ const liveCodeBench = z.object({
   metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
 });
 
-/** MultiPL-E's language names (file extensions) as ours. */
-const MULTIPLE_LANGUAGES: Record<string, ProblemLanguage> = { py: 'python', js: 'javascript', ts: 'typescript', go: 'go', go_test: 'go' };
+/** MultiPL-E's language names (file extensions; Go's is go_test.go) as ours. */
+const MULTIPLE_LANGUAGES: Record<string, ProblemLanguage> = { py: 'python', js: 'javascript', ts: 'typescript', go: 'go', 'go_test.go': 'go' };
 
 function mbppPrompt(text: string, tests: string[]): string {
   return `${text}\nYour code should pass these tests:\n\n${tests.join('\n')}\n`;
