@@ -168,3 +168,13 @@ describe('generate through the HTTP providers', () => {
     });
   }
 });
+
+describe('--k', () => {
+  it('reads a comma list, defaults to 1, 10, 100, and names a bad value', async () => {
+    const { parseKs } = await import('../../src/cli/commands/generate.js');
+    expect(parseKs(undefined)).toEqual([1, 10, 100]);
+    expect(parseKs('1, 5,10')).toEqual([1, 5, 10]);
+    expect(() => parseKs('1,0')).toThrow(/--k takes whole numbers/);
+    expect(() => parseKs('x')).toThrow(/"x"/);
+  });
+});
