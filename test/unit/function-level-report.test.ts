@@ -6,8 +6,8 @@ import { loadSecurityProbes } from '../../src/config/security-probes.js';
 import type { Problem, SampleResult } from '../../src/function-level/problem.js';
 import { probeProblems } from '../../src/function-level/security-probes.js';
 import { readSampleResults, scoreFunctionLevelRun } from '../../src/function-level/score-run.js';
-import { comparisonMarkdown } from '../../src/report/compare.js';
-import { compareFunctionLevel } from '../../src/report/function-level-compare.js';
+import { comparisonMarkdown, leaderboardMarkdown } from '../../src/report/compare.js';
+import { compareFunctionLevel, functionLevelLeaderboardRow } from '../../src/report/function-level-compare.js';
 import { readFunctionLevelSummary } from '../../src/report/function-level-summary.js';
 import { renderFunctionLevelReport } from '../../src/report/html/render-function-level.js';
 
@@ -60,6 +60,9 @@ describe('function-level run report', () => {
     // McNemar exact, b=1 c=2: 2 * P(X <= 1 | n=3) = 2 * 4/8 = 1.
     expect(c.p_value).toBe(1);
     expect(comparisonMarkdown(c)).toContain('paired instances | 4');
+    const row = functionLevelLeaderboardRow(b);
+    expect([row.rate.resolved, row.rate.total, row.usd_per_resolved]).toEqual([3, 4, null]);
+    expect(leaderboardMarkdown([row])).toContain('| 3/4 | 75.0% |');
   });
 
   it('names the file when a results line is broken', () => {

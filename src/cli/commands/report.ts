@@ -9,7 +9,7 @@ import { loadRun, type InstanceInfo, type RunData } from '../../report/run-data.
 import { runStats } from '../../report/run-stats.js';
 import { FAILURE_MODE_LABELS, FAILURE_MODES } from '../../report/failure-mode.js';
 import { readFunctionLevelSummary } from '../../report/function-level-summary.js';
-import { compareFunctionLevel } from '../../report/function-level-compare.js';
+import { compareFunctionLevel, functionLevelLeaderboardRow } from '../../report/function-level-compare.js';
 import { cutoffOption } from '../load-selection.js';
 import { renderTimeSplit } from '../time-split-table.js';
 
@@ -113,7 +113,12 @@ export async function compareCommand(values: RunsOptions, positionals: string[])
 export async function leaderboardCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 1) throw new HarnessError('USAGE', 'leaderboard takes one or more run folders');
   const cutoff = readCutoff(values);
-  const rows = leaderboard(loadRuns(positionals, values), cutoff);
+  // Function-level runs are ranked from their score (the cutoff they were scored with).
+  const functionLevel = positionals.map((p) => readFunctionLevelSummary(runDirOf(p)));
+  const repositoryRuns = positionals.filter((_, i) => functionLevel[i] === undefined);
+  const rows = [...leaderboard(loadRuns(repositoryRuns, values), cutoff), ...functionLevel.flatMap((s) => (s ? [functionLevelLeaderboardRow(s)] : []))].sort(
+    (x, y) => y.rate.rate - x.rate.rate || x.run_id.localeCompare(y.run_id),
+  );
   process.stdout.write(leaderboardMarkdown(rows));
   if (typeof values.html === 'string') {
     write(values.html, renderLeaderboard(rows));
