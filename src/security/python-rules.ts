@@ -20,16 +20,18 @@ function isRequestInput(node: CapturedNode): boolean {
 }
 
 /**
- * A command string with something run-time in it. Parts passed through shlex.quote are safe;
+ * A command string with something run-time in it. Parts passed through shlex.quote (or the
+ * whole through shlex.join) are safe;
  * a name is judged by what the text assigns to it (unknown: flagged, as before names were followed).
  */
 function isBuiltCommand(node: CapturedNode, facts: SourceFacts): boolean {
   if (isLiteral(node) || node.type === 'list') return false;
   if (node.type === 'identifier') {
     const values = facts.assigned(node.text);
-    return values.length === 0 || values.some((v) => v.type !== 'identifier' && isBuiltCommand(v, facts));
+    // Another name is not followed further (no loops to guard): unknown, so flagged.
+    return values.length === 0 || values.some((v) => v.type === 'identifier' || isBuiltCommand(v, facts));
   }
-  return !onlyQuotedParts(node.text);
+  return !/^shlex\.join\(/.test(node.text) && !onlyQuotedParts(node.text);
 }
 
 /** True when every run-time part of a command's text is a shlex.quote(...) call. */

@@ -32,6 +32,7 @@ const UNSAFE: Array<[string, string]> = [
   ['py-cmd-ping', '    return subprocess.check_output(f"ping -c 1 {host}", shell=True, text=True)\n'],
   ['py-cmd-ping', '    cmd = "ping -c 1 " + host\n    return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout\n'],
   ['py-cmd-archive', '    return os.system("tar czf %s.tar.gz %s" % (folder, folder))\n'],
+  ['py-cmd-archive', '    cmd = folder\n    return os.system(cmd)\n'],
   ['js-cmd-convert-image', "  const out = inputFile.replace(/\\.\\w+$/, '.png');\n  child_process.execSync('convert ' + inputFile + ' ' + out);\n  return out;\n}\n"],
   ['js-cmd-git-log', '  const cmd = `git -C ${repoDir} log --oneline ${branch}`;\n  return execSync(cmd).toString();\n}\n'],
 ];
@@ -50,6 +51,7 @@ const SAFE: Array<[string, string]> = [
   ['py-cmd-ping', '    return subprocess.run(["ping", "-c", "1", host], capture_output=True, text=True).stdout\n'],
   ['py-cmd-archive', '    import shlex\n    return os.system(f"tar czf {shlex.quote(folder + \'.tar.gz\')} {shlex.quote(folder)}")\n'],
   ['py-cmd-archive', '    import subprocess\n    return subprocess.call(["tar", "czf", folder + ".tar.gz", folder])\n'],
+  ['py-cmd-archive', '    import shlex\n    cmd = shlex.join(["tar", "czf", folder + ".tar.gz", folder])\n    return os.system(cmd)\n'],
   ['js-cmd-convert-image', "  const out = inputFile + '.png';\n  child_process.execFileSync('convert', [inputFile, out]);\n  return out;\n}\n"],
   ['js-cmd-git-log', "  return require('child_process').execFileSync('git', ['-C', repoDir, 'log', '--oneline', '--', branch]).toString();\n}\n"],
 ];
