@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
-import type { Container } from '../runtime/container-runtime.js';
+import type { Container, ContainerLimits } from '../runtime/container-runtime.js';
 import { containerRuntime } from '../runtime/registry.js';
 import type { RunnerJob, RunnerResult } from './runner-protocol.js';
 
@@ -94,16 +94,20 @@ export class SampleExecutor implements AsyncDisposable {
     }
   }
 
-  private limits() {
-    const base = containerLimits(this.opts.config, false);
-    // Root in the container, so the runner can become each slot's user; see RUNNER_CAPABILITIES.
-    return { ...base, memoryMb: this.opts.memoryMb, capDrop: DEFAULT_CAPABILITIES.filter((c) => !RUNNER_CAPABILITIES.has(c)), user: '' };
+  private limits(): ContainerLimits {
+    return runnerContainerLimits(this.opts.config, this.opts.memoryMb);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.container?.remove().catch(() => undefined);
     this.container = undefined;
   }
+}
+
+/** The sandbox's limits (no network), the function-level memory, root with only the runner's capabilities. */
+export function runnerContainerLimits(config: HarnessConfig, memoryMb: number): ContainerLimits {
+  const base = containerLimits(config, false);
+  return { ...base, memoryMb, capDrop: DEFAULT_CAPABILITIES.filter((c) => !RUNNER_CAPABILITIES.has(c)), user: '' };
 }
 
 function missing(id: string, why: string): RunnerResult {
