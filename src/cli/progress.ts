@@ -19,6 +19,13 @@ function verdictWord(r: InstanceResult): string {
   return r.resolved ? 'resolved' : r.resolution === 'PARTIAL' ? 'partial' : 'unresolved';
 }
 
+/** The bar both reporters draw on a terminal: [####....] done/total, then their own words. */
+function drawBar(done: number, total: number, words: string): void {
+  const width = 24;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${words}`.slice(0, (process.stderr.columns ?? 120) + 4));
+}
+
 /**
  * A live bar on a terminal (counts, ETA), a line per instance otherwise; written to stderr
  * so stdout stays for the report.
@@ -82,14 +89,60 @@ export class ProgressReporter implements Reporter {
 
   private draw(): void {
     if (!this.tty || this.total === 0) return;
-    const width = 24;
-    const filled = Math.round((this.done / this.total) * width);
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Number.NaN;
     const now = [...this.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
-    process.stderr.write(
-      `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ` +
-        `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 30),
-    );
+    drawBar(this.done, this.total, `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`);
+  }
+}
+
+/**
+ * Progress of a count of units that are not instances (samples generated, samples executed):
+ * the same bar on a terminal, a line per unit otherwise, on stderr.
+ */
+export class CountProgress {
+  private total = 0;
+  private done = 0;
+  private failed = 0;
+  /** Units done before this run (a resumed generation): not counted in the rate. */
+  private already = 0;
+  private started = Date.now();
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly noun: string) {}
+
+  start(total: number, already = 0): void {
+    this.total = total;
+    this.done = already;
+    this.already = already;
+    this.started = Date.now();
+    process.stderr.write(`${total} ${this.noun}(s)${already ? `, ${already} already done` : ''}\n`);
+    this.draw();
+  }
+
+  step(line: string, ok = true): void {
+    this.done++;
+    if (!ok) this.failed++;
+    if (this.tty) {
+      if (!ok) process.stderr.write(`\r\x1b[K${line}\n`);
+    } else process.stderr.write(`[${this.done}/${this.total}] ${line}\n`);
+    this.draw();
+  }
+
+  notice(message: string): void {
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}note: ${message}\n`);
+    this.draw();
+  }
+
+  end(): void {
+    if (this.tty) process.stderr.write('\r\x1b[K');
+  }
+
+  private draw(): void {
+    if (!this.tty || this.total === 0) return;
+    const elapsed = (Date.now() - this.started) / 1000;
+    const rate = (this.done - this.already) / elapsed;
+    const eta = rate > 0 ? (this.total - this.done) / rate : Number.NaN;
+    drawBar(this.done, this.total, `${this.noun}s, failed ${this.failed}, elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}`);
   }
 }

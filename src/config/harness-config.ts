@@ -83,6 +83,18 @@ export const harnessConfigSchema = z
         output_cap_bytes: z.number().int().positive(),
       })
       .strict(),
+    /** Function-level samples (HumanEval-style): per-sample limits inside the sandbox above. */
+    function_level: z
+      .object({
+        timeout: z.number().positive(),
+        compile_timeout: z.number().positive(),
+        memory_mb: z.number().int().positive(),
+        slots: z.number().int().positive(),
+        batch_size: z.number().int().positive(),
+        output_cap_bytes: z.number().int().positive(),
+        output_limit_bytes: z.number().int().positive(),
+      })
+      .strict(),
   })
   .strict();
 

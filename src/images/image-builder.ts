@@ -109,7 +109,7 @@ export class ImageBuilder {
    * The offline OS image when it is missing: images/os/debootstrap.sh writes the root as a
    * tarball and the engine imports it through its API (Docker, or Podman's socket).
    */
-  private async ensureOsImage(): Promise<void> {
+  async ensureOsImage(): Promise<void> {
     if (this.config.images.source !== 'offline') return;
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {

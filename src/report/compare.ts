@@ -40,14 +40,26 @@ const outcome = (r: InstanceRecord): FailureMode | 'resolved' => (r.result.resol
 export function compareRuns(a: RunData, b: RunData): Comparison {
   const ra = firstSample(a);
   const rb = firstSample(b);
+  const resolved = (m: Map<string, InstanceRecord>) => new Map([...m].map(([id, r]) => [id, r.result.resolved]));
+  const paired = comparePaired(a.runId, b.runId, resolved(ra), resolved(rb));
   const ids = [...ra.keys()].filter((id) => rb.has(id)).sort();
-  const pick = (p: (x: boolean, y: boolean) => boolean) => ids.filter((id) => p(ra.get(id)!.result.resolved, rb.get(id)!.result.resolved));
+  return { ...paired, mode_changes: ids.map((id) => ({ instance_id: id, a: outcome(ra.get(id)!), b: outcome(rb.get(id)!) })).filter((c) => c.a !== c.b) };
+}
+
+/**
+ * B against A on the ids both have, one pass/fail outcome per id and side: the counts,
+ * McNemar's exact p and the paired difference. Repository-level and function-level runs
+ * (report/function-level-compare.ts) both compare through it.
+ */
+export function comparePaired(a: string, b: string, passedA: ReadonlyMap<string, boolean>, passedB: ReadonlyMap<string, boolean>): Comparison {
+  const ids = [...passedA.keys()].filter((id) => passedB.has(id)).sort();
+  const pick = (p: (x: boolean, y: boolean) => boolean) => ids.filter((id) => p(passedA.get(id)!, passedB.get(id)!));
   const both = pick((x, y) => x && y);
   const aOnly = pick((x, y) => x && !y);
   const bOnly = pick((x, y) => !x && y);
   return {
-    a: a.runId,
-    b: b.runId,
+    a,
+    b,
     paired: ids.length,
     both,
     a_only: aOnly,
@@ -57,7 +69,7 @@ export function compareRuns(a: RunData, b: RunData): Comparison {
     rate_b: rateOf(both.length + bOnly.length, ids.length),
     p_value: mcnemarExact(aOnly.length, bOnly.length),
     difference: pairedDifferenceInterval(aOnly.length, bOnly.length, ids.length),
-    mode_changes: ids.map((id) => ({ instance_id: id, a: outcome(ra.get(id)!), b: outcome(rb.get(id)!) })).filter((c) => c.a !== c.b),
+    mode_changes: [],
   };
 }
 

@@ -27,9 +27,13 @@ export interface EvaluateOptions extends SelectionOptions {
   json?: boolean;
   dryRun?: boolean;
   cutoff?: string;
+  /** Function-level samples (FILE, canonical, empty): routes to evaluate-samples.ts. */
+  samples?: string;
+  timeout?: string;
 }
 
 export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
+  if (values.samples !== undefined) return (await import('./evaluate-samples.js')).evaluateSamplesCommand(values);
   // A dry run needs no run id and no Docker: it only says what would happen.
   if (values.dryRun === true) return (await import('./plan.js')).planCommand(values);
   const runId = values.runId;

@@ -8,6 +8,8 @@ import { renderRunReport } from '../../report/html/render-report.js';
 import { loadRun, type InstanceInfo, type RunData } from '../../report/run-data.js';
 import { runStats } from '../../report/run-stats.js';
 import { FAILURE_MODE_LABELS, FAILURE_MODES } from '../../report/failure-mode.js';
+import { readFunctionLevelSummary } from '../../report/function-level-summary.js';
+import { compareFunctionLevel, functionLevelLeaderboardRow } from '../../report/function-level-compare.js';
 import { cutoffOption } from '../load-selection.js';
 import { renderTimeSplit } from '../time-split-table.js';
 
@@ -56,6 +58,13 @@ function readCutoff(values: { cutoff?: string; dataset?: string }): string | und
 export async function reportCommand(values: ReportOptions, positionals: string[]): Promise<number> {
   if (positionals.length !== 1) throw new HarnessError('USAGE', 'report takes one RUN_DIR');
   const runDir = runDirOf(positionals[0]!);
+  const functionLevel = readFunctionLevelSummary(runDir);
+  if (functionLevel) {
+    const { printFunctionLevelSummary, writeFunctionLevelReport } = await import('./score.js');
+    printFunctionLevelSummary(functionLevel);
+    process.stdout.write(`report: ${writeFunctionLevelReport(runDir, functionLevel, values.out)}\n`);
+    return 0;
+  }
   const cutoff = readCutoff(values);
   const info = datasetInfo(values.dataset);
   const file = writeRunReport(runDir, info, values.out, cutoff);
@@ -77,10 +86,22 @@ function loadRuns(positionals: string[], values: RunsOptions): RunData[] {
   return positionals.map((p) => loadRun(runDirOf(p), info));
 }
 
+function compareRepositoryRuns(positionals: string[], values: RunsOptions) {
+  const [first, ...others] = loadRuns(positionals, values);
+  return others.map((b) => compareRuns(first!, b));
+}
+
+/** Function-level runs pair on tasks (their summaries); undefined unless every run is one. */
+function functionLevelComparisons(positionals: string[]) {
+  const summaries = positionals.map((p) => readFunctionLevelSummary(runDirOf(p)));
+  if (summaries.some((s) => s === undefined)) return undefined;
+  const [first, ...others] = summaries;
+  return others.map((b) => compareFunctionLevel(first!, b!));
+}
+
 export async function compareCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 2) throw new HarnessError('USAGE', 'compare takes two or more run folders: RUN_A RUN_B [...]');
-  const [first, ...others] = loadRuns(positionals, values);
-  const comparisons = others.map((b) => compareRuns(first!, b));
+  const comparisons = functionLevelComparisons(positionals) ?? compareRepositoryRuns(positionals, values);
   process.stdout.write(comparisons.map(comparisonMarkdown).join('\n'));
   if (typeof values.html === 'string') {
     write(values.html, renderComparison(comparisons));
@@ -92,7 +113,12 @@ export async function compareCommand(values: RunsOptions, positionals: string[])
 export async function leaderboardCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 1) throw new HarnessError('USAGE', 'leaderboard takes one or more run folders');
   const cutoff = readCutoff(values);
-  const rows = leaderboard(loadRuns(positionals, values), cutoff);
+  // Function-level runs are ranked from their score (the cutoff they were scored with).
+  const functionLevel = positionals.map((p) => readFunctionLevelSummary(runDirOf(p)));
+  const repositoryRuns = positionals.filter((_, i) => functionLevel[i] === undefined);
+  const rows = [...leaderboard(loadRuns(repositoryRuns, values), cutoff), ...functionLevel.flatMap((s) => (s ? [functionLevelLeaderboardRow(s)] : []))].sort(
+    (x, y) => y.rate.rate - x.rate.rate || x.run_id.localeCompare(y.run_id),
+  );
   process.stdout.write(leaderboardMarkdown(rows));
   if (typeof values.html === 'string') {
     write(values.html, renderLeaderboard(rows));

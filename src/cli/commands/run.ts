@@ -5,24 +5,17 @@ import { loadPriceTable } from '../../config/prices.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
-import type { ModelConfigInput } from '../../model/registry.js';
 import { gradingExitCode } from '../exit-code.js';
 import { cutoffOption, loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { modelConfig, num, type ModelFlags } from '../model-flags.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
 import { renderTimeSplit } from '../time-split-table.js';
 import { writeRunReport } from './report.js';
 
-export interface RunOptions extends SelectionOptions {
+/** `seed` is the model's sampling seed (the instance sample's is --sample-seed). */
+export interface RunOptions extends SelectionOptions, ModelFlags {
   agent?: string;
-  model?: string;
-  provider?: string;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  temperature?: string;
-  topP?: string;
-  /** The model's sampling seed (the instance sample's is --sample-seed). */
-  seed?: string;
   runId?: string;
   samples?: string;
   maxSteps?: string;
@@ -34,24 +27,6 @@ export interface RunOptions extends SelectionOptions {
   agentConfig?: string;
   allowConfigChange?: boolean;
   cutoff?: string;
-}
-
-function num(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
-  return n;
-}
-
-/** The model config: the config file's `model:` section, with flags over it. */
-function modelConfig(values: RunOptions, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
-  const model = values.model ?? (fromConfig?.model as string | undefined);
-  if (!model) return undefined;
-  const provider = values.provider ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
-  const flags: Record<string, unknown> = { model, provider, base_url: values.baseUrl, temperature: num(values.temperature, 'temperature'), top_p: num(values.topP, 'top-p'), seed: num(values.seed, 'seed') };
-  if (values.apiKeyEnv !== undefined) flags.api_key_env = values.apiKeyEnv === 'none' ? null : values.apiKeyEnv;
-  const merged = { ...(fromConfig ?? {}), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
-  return merged as ModelConfigInput;
 }
 
 export async function runCommand(values: RunOptions): Promise<number> {
