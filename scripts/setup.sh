@@ -16,6 +16,8 @@ bash scripts/ensure-docker.sh
 # A registry on loopback: the prebuilt-image tests push and pull through it.
 bash scripts/ensure-registry.sh
 bash scripts/ensure-browser.sh
+# Podman's Docker-compatible socket, for the Podman test; without it that test skips, saying why.
+bash scripts/ensure-podman.sh || log "Podman is not available here (see above): its test skips"
 os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
 if ! docker image inspect "$os_image" >/dev/null 2>&1; then
   log "making the offline OS image $os_image (debootstrap, about a minute)"

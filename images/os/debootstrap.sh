@@ -2,6 +2,9 @@
 # The offline OS image: a Debian root made with debootstrap from Debian's mirror and
 # imported with `docker import`, for machines that reach no container registry.
 # Usage: debootstrap.sh TAG [SUITE] [MIRROR]
+# With SWE_HARNESS_ROOTFS_TAR=FILE it only writes the root as a tarball to FILE: the harness
+# then imports it through the engine's API (Docker or Podman, no `docker` CLI needed), with the
+# instructions in image-changes beside this script, as `docker import` below does.
 set -euo pipefail
 
 tag=${1:?usage: debootstrap.sh TAG [SUITE] [MIRROR]}
@@ -10,7 +13,10 @@ mirror=${3:-http://deb.debian.org/debian}
 
 log() { printf '[os-image] %s\n' "$*" >&2; }
 
-if docker image inspect "$tag" >/dev/null 2>&1; then
+here=$(cd "$(dirname "$0")" && pwd)
+rootfs_tar=${SWE_HARNESS_ROOTFS_TAR:-}
+
+if [ -z "$rootfs_tar" ] && docker image inspect "$tag" >/dev/null 2>&1; then
   log "$tag exists"
   exit 0
 fi
@@ -32,10 +38,13 @@ debootstrap --variant=minbase --include=ca-certificates,git,procps "$suite" "$ro
 rm -f "$root.log"
 # Keep images small: no apt lists or caches in the root.
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+if [ -n "$rootfs_tar" ]; then
+  log "writing the root to $rootfs_tar"
+  tar -C "$root" -c -f "$rootfs_tar" .
+  exit 0
+fi
+changes=()
+while IFS= read -r line; do [ -n "$line" ] && changes+=(--change "$line"); done <"$here/image-changes"
 log "importing as $tag"
-tar -C "$root" -c . | docker import \
-  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change 'ENV LANG=C.UTF-8' \
-  --change 'CMD ["/bin/bash"]' \
-  - "$tag" >/dev/null
+tar -C "$root" -c . | docker import "${changes[@]}" - "$tag" >/dev/null
 log "done: $tag"

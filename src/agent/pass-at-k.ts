@@ -1,18 +1,11 @@
 import type { InstanceResult } from '../report/instance-result.js';
+import { passAtKEstimate } from '../report/pass-at-k.js';
 
 export interface PassAtK {
   samples: number;
   /** k -> the mean over instances of the unbiased estimator 1 - C(n-c, k) / C(n, k). */
   pass_at_k: Record<string, number>;
   resolved_per_instance: Record<string, number>;
-}
-
-/** 1 - C(n-c, k)/C(n, k), computed as a product to stay exact for small n (Chen et al., 2021). */
-export function passAtKEstimate(n: number, c: number, k: number): number {
-  if (n - c < k) return 1;
-  let failAll = 1;
-  for (let i = n - c + 1; i <= n; i++) failAll *= 1 - k / i;
-  return 1 - failAll;
 }
 
 /** `bySample[s]` are the evaluation results of sample s. */

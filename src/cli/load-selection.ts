@@ -6,6 +6,8 @@ import { loadDatasetFrom } from '../instance/dataset-source.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Instance } from '../instance/instance-schema.js';
 import { selectInstances } from '../instance/select.js';
+import { formatTimestamp, parseTimestamp } from '../util/timestamp.js';
+import { useDockerHost } from '../runtime/engine-host.js';
 
 export interface LoadedSelection {
   config: HarnessConfig;
@@ -29,9 +31,12 @@ export interface SelectionOptions extends PrebuiltOptions {
   filter?: string;
   sample?: string;
   sampleSeed?: string;
+  createdAfter?: string;
+  createdBefore?: string;
   config?: string;
   repoCache: string[];
   maxWorkers?: string;
+  dockerHost?: string;
 }
 
 export interface PrebuiltOptions {
@@ -47,6 +52,30 @@ function intOption(raw: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** A date flag (--created-after, --cutoff, ...) as ms since the epoch; unreadable is a usage error. */
+export function dateOption(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseTimestamp(raw);
+  if (ms === undefined) throw new HarnessError('USAGE', `--${name} takes a date (2023-06-28, 2023-06-28T16:44:09Z, 2023-06-28 16:44:09+02:00), not ${JSON.stringify(raw)}`);
+  return ms;
+}
+
+/** --cutoff as the summary records it (canonical ISO), or undefined. */
+export function cutoffOption(raw: string | undefined): string | undefined {
+  const ms = dateOption(raw, 'cutoff');
+  return ms === undefined ? undefined : formatTimestamp(ms);
+}
+
+/** --created-after / --created-before; a window that holds no instant is a usage error, not an empty run. */
+function dateWindow(values: SelectionOptions): { createdAfter?: number; createdBefore?: number } {
+  const createdAfter = dateOption(values.createdAfter, 'created-after');
+  const createdBefore = dateOption(values.createdBefore, 'created-before');
+  if (createdAfter !== undefined && createdBefore !== undefined && createdAfter >= createdBefore) {
+    throw new HarnessError('USAGE', `--created-after ${values.createdAfter} is not before --created-before ${values.createdBefore}: no instance can be in between`);
+  }
+  return { createdAfter, createdBefore };
+}
+
 /** --namespace NS (`none`: build here) and --image-registry HOST, over images.prebuilt. */
 export function prebuiltOverrides(values: PrebuiltOptions): Record<string, unknown> {
   const prebuilt: Record<string, unknown> = {};
@@ -56,8 +85,19 @@ export function prebuiltOverrides(values: PrebuiltOptions): Record<string, unkno
   return Object.keys(prebuilt).length > 0 ? { images: { prebuilt } } : {};
 }
 
+/**
+ * The engine every command talks to: --docker-host, then the config's docker_host, then
+ * DOCKER_HOST as it is. main.ts applies it before any command's action, so before the
+ * engine's client is made.
+ */
+export function selectEngine(values: { dockerHost?: string; config?: string }): void {
+  if (values.dockerHost !== undefined) useDockerHost(values.dockerHost);
+  else useDockerHost(loadHarnessConfig(values.config).docker_host);
+}
+
 /** Config, dataset and selection from the flags every dataset command shares. */
 export async function loadSelection(values: SelectionOptions, reporter?: Reporter): Promise<LoadedSelection> {
+  const window = dateWindow(values);
   const concurrency = intOption(values.maxWorkers, 'max-workers');
   const config = loadHarnessConfig(values.config, {
     ...(concurrency ? { run: { concurrency } } : {}),
@@ -72,9 +112,10 @@ export async function loadSelection(values: SelectionOptions, reporter?: Reporte
     onProgress: (p) => reporter?.onTransfer?.(p),
   });
   const ids = values.instanceIds.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
-  const selected = selectInstances(dataset.instances, { ids, filter: values.filter, sample: intOption(values.sample, 'sample'), seed: intOption(values.sampleSeed, 'sample-seed') });
+  const selected = selectInstances(dataset.instances, { ids, filter: values.filter, sample: intOption(values.sample, 'sample'), seed: intOption(values.sampleSeed, 'sample-seed'), ...window });
   const problems = [...dataset.problems];
   for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
+  for (const i of selected.undated) problems.push({ file: datasetPath, instanceId: i.instance_id, field: 'created_at', message: `${i.created_at ? `${JSON.stringify(i.created_at)} is not a date` : 'empty'}: left out of the --created-after/--created-before window` });
   const filter = values.filter ? new RegExp(values.filter) : undefined;
   const rejected = dataset.problems.filter((p) => p.instanceId && (ids.length === 0 || ids.includes(p.instanceId)) && (!filter || filter.test(p.instanceId)));
   return { config: withSpecsBeside(config, datasetPath), instances: selected.instances, allInstances: dataset.instances, problems, rejected, concurrency: config.run.concurrency, repoDirs: values.repoCache };

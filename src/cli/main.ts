@@ -22,11 +22,14 @@ function selection<A extends unknown[], O extends OptionValues>(cmd: Command<A, 
     .option('--filter <regex>', 'instance ids matching a regular expression')
     .option('--sample <n>', 'a random sample of N instances')
     .option('--sample-seed <s>', 'the seed of --sample')
+    .option('--created-after <date>', 'instances created at or after DATE (created_at: 2023-06-28, 2023-06-28T16:44:09Z; UTC unless an offset is given)')
+    .option('--created-before <date>', 'instances created before DATE')
     .option('--config <file>', 'the harness config (YAML)')
     .option('--repo-cache <dir>', 'a folder of local clones or mirrors (repeatable)', collect, [] as string[])
     .option('-j, --max-workers <n>', 'instances at a time')
     .option('--namespace <ns>', "published instance images' namespace ('none': build here)")
-    .option('--image-registry <host>', 'the registry of the published images');
+    .option('--image-registry <host>', 'the registry of the published images')
+    .option('--docker-host <url>', "the container engine's socket (DOCKER_HOST), e.g. Podman's unix:///run/podman/podman.sock");
 }
 
 /** `--seed` was the sampling seed of every dataset command; on `run` it is now the model's. */
@@ -48,12 +51,19 @@ function done(code: number): void {
 
 function program(): Command {
   const root = new Command('swe-harness').description('SWE-bench-style evaluation in Docker').exitOverride().configureOutput({ outputError: () => undefined });
+  // The engine's address (--docker-host, the config's docker_host) is set before any action makes a client.
+  root.hook('preAction', async (_root, command) => {
+    if (command.options.some((o) => o.attributeName() === 'config')) (await import('./load-selection.js')).selectEngine(command.opts());
+  });
 
   oldSeed(selection(root.command('evaluate').description('grade predictions (gold | empty | FILE) on a dataset in fresh containers')))
     .option('-p, --predictions <source>', 'gold, empty, or a JSONL/JSON predictions file')
+    .option('--samples <source>', 'function-level samples instead of predictions: a JSONL of {task_id, completion}, canonical, or empty')
+    .option('--timeout <s>', 'function-level: seconds per sample (default 10)')
     .option('-r, --run-id <id>', 'the run id (letters, digits, _ . -)')
     .option('--force', 'redo every instance, even those whose result key is unchanged')
     .option('--dry-run', 'without Docker: say what would happen (as plan)')
+    .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (by created_at)")
     .option('--json', 'print the summaries as JSON')
     .action(async (opts) => done(await (await import('./commands/evaluate.js')).evaluateCommand(sampleSeed(opts))));
 
@@ -81,6 +91,7 @@ function program(): Command {
     .option('--allow-config-change', 'resume a run even though its agent config changed')
     .option('--replay-from <dir>', "replay: an earlier run's agent folder")
     .option('--agent-command <cmd>', 'command: the outside agent program')
+    .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (by created_at)")
     .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
 
   const tasks = root.command('tasks').description('mine a git history into validated tasks, or validate a dataset');
@@ -109,6 +120,46 @@ function program(): Command {
     .option('-o, --out <file>', 'write a cleaned copy (broken instances and flaky tests removed)')
     .option('--json', 'print the results as JSON')
     .action(async (opts) => done(await (await import('./commands/tasks.js')).validateCommand(opts)));
+
+  root
+    .command('generate')
+    .description('draw n samples per function-level problem from a model (HumanEval-style samples JSONL, resumable)')
+    .option('-d, --dataset <path>', 'humaneval, probes (the security probes), a function-level file or folder, or a dataset name')
+    .option('--split <name>', 'the split of a named dataset')
+    .option('--revision <rev>', 'the revision of a named dataset')
+    .option('--instance-ids <ids>', 'task ids, comma or space separated (repeatable)', collect, [] as string[])
+    .option('--filter <regex>', 'task ids matching a regular expression')
+    .option('--probe-file <file>', 'with --dataset probes: more probes in YAML (repeatable)', collect, [] as string[])
+    .option('-m, --model <name>', "the model's name")
+    .option('--provider <name>', 'openai or anthropic')
+    .option('--base-url <url>', "the provider's endpoint")
+    .option('--api-key-env <var>', "the environment variable holding the key ('none': no key)")
+    .option('--samples <n>', 'samples per problem (n of pass@k)')
+    .option('--temperature <t>', 'sampling temperature')
+    .option('--top-p <p>', 'nucleus sampling')
+    .option('--max-tokens <n>', 'tokens per answer')
+    .option('--seed <s>', "the model's sampling seed")
+    .option('--stop <text>', 'cut every completion at this text (repeatable; besides the problem’s own stop tokens)', collect, [] as string[])
+    .option('--prompt-template <file>', 'the chat message around a prompt ({prompt}, {language})')
+    .option('--k <list>', 'the pass@k the samples are for, to check the protocol (default 1,10,100)')
+    .option('-o, --out <file>', 'the samples JSONL (the protocol is written beside it)')
+    .option('--force', 'add to a samples file made with another protocol')
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('-j, --max-workers <n>', 'queries at a time')
+    .action(async (opts) => done(await (await import('./commands/generate.js')).generateCommand(opts)));
+
+  root
+    .command('score')
+    .description("a function-level run's pass@k (per task, overall, by language), cost per passed task, time split and security probes")
+    .argument('[runs...]', 'RUN_DIR')
+    .option('-d, --dataset <path>', 'the problems (humaneval, probes, a file or folder, a dataset name)')
+    .option('--samples <file>', 'the samples JSONL, for cost, protocol and the probes’ scan')
+    .option('--k <list>', 'the k of pass@k (default 1,10,100 where n allows)')
+    .option('--cutoff <date>', "a model's training cutoff: tasks released before it against those after")
+    .option('--probe-file <file>', 'with --dataset probes: more probes in YAML (repeatable)', collect, [] as string[])
+    .option('--config <file>', 'the harness config (YAML)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (runs, opts) => done(await (await import('./commands/score.js')).scoreCommand(opts, runs)));
 
   root
     .command('agents')
@@ -151,6 +202,7 @@ function program(): Command {
     .argument('[runs...]', 'RUN_DIR')
     .option('-o, --out <file>', 'the HTML file')
     .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (needs --dataset, for created_at)")
     .action(async (runs, opts) => done(await (await import('./commands/report.js')).reportCommand(opts, runs)));
 
   root
@@ -167,6 +219,7 @@ function program(): Command {
     .argument('[runs...]', 'RUN_DIR...')
     .option('--html <file>', 'an HTML page beside the table')
     .option('-d, --dataset <path>', 'the dataset, for problem statements')
+    .option('--cutoff <date>', "a model's training cutoff: resolved-before and resolved-after columns (needs --dataset, for created_at)")
     .action(async (runs, opts) => done(await (await import('./commands/report.js')).leaderboardCommand(opts, runs)));
 
   oldSeed(selection(root.command('images').description('build | list | prune the per-task images')))

@@ -9,19 +9,6 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** The live line: a bar, counts, elapsed time and ETA, and what is running now. */
-export function barLine(p: { done: number; total: number; started: number; counts: string; running: Map<string, string> }): string {
-  const width = 24;
-  const filled = Math.round((p.done / p.total) * width);
-  const elapsed = (Date.now() - p.started) / 1000;
-  const eta = p.done > 0 ? (elapsed / p.done) * (p.total - p.done) : Number.NaN;
-  const now = [...p.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
-  return (
-    `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ` +
-    `${p.counts} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`.slice(0, (process.stderr.columns ?? 120) - 30)
-  );
-}
-
 function formatBytes(n: number | undefined): string {
   if (n === undefined) return '?';
   return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
@@ -30,6 +17,13 @@ function formatBytes(n: number | undefined): string {
 function verdictWord(r: InstanceResult): string {
   if (r.error && isEvaluationError(r)) return `error ${r.error.code}`;
   return r.resolved ? 'resolved' : r.resolution === 'PARTIAL' ? 'partial' : 'unresolved';
+}
+
+/** The bar both reporters draw on a terminal: [####....] done/total, then their own words. */
+function drawBar(done: number, total: number, words: string): void {
+  const width = 24;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${words}`.slice(0, (process.stderr.columns ?? 120) + 4));
 }
 
 /**
@@ -95,6 +89,60 @@ export class ProgressReporter implements Reporter {
 
   private draw(): void {
     if (!this.tty || this.total === 0) return;
-    process.stderr.write(barLine({ done: this.done, total: this.total, started: this.started, counts: `resolved ${this.resolved} errors ${this.errors}`, running: this.running }));
+    const elapsed = (Date.now() - this.started) / 1000;
+    const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Number.NaN;
+    const now = [...this.running.entries()].map(([id, phase]) => `${id} (${phase})`).slice(0, 2).join(', ');
+    drawBar(this.done, this.total, `resolved ${this.resolved} errors ${this.errors} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)} ${now}`);
+  }
+}
+
+/**
+ * Progress of a count of units that are not instances (samples generated, samples executed):
+ * the same bar on a terminal, a line per unit otherwise, on stderr.
+ */
+export class CountProgress {
+  private total = 0;
+  private done = 0;
+  private failed = 0;
+  /** Units done before this run (a resumed generation): not counted in the rate. */
+  private already = 0;
+  private started = Date.now();
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly noun: string) {}
+
+  start(total: number, already = 0): void {
+    this.total = total;
+    this.done = already;
+    this.already = already;
+    this.started = Date.now();
+    process.stderr.write(`${total} ${this.noun}(s)${already ? `, ${already} already done` : ''}\n`);
+    this.draw();
+  }
+
+  step(line: string, ok = true): void {
+    this.done++;
+    if (!ok) this.failed++;
+    if (this.tty) {
+      if (!ok) process.stderr.write(`\r\x1b[K${line}\n`);
+    } else process.stderr.write(`[${this.done}/${this.total}] ${line}\n`);
+    this.draw();
+  }
+
+  notice(message: string): void {
+    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}note: ${message}\n`);
+    this.draw();
+  }
+
+  end(): void {
+    if (this.tty) process.stderr.write('\r\x1b[K');
+  }
+
+  private draw(): void {
+    if (!this.tty || this.total === 0) return;
+    const elapsed = (Date.now() - this.started) / 1000;
+    const rate = (this.done - this.already) / elapsed;
+    const eta = rate > 0 ? (this.total - this.done) / rate : Number.NaN;
+    drawBar(this.done, this.total, `${this.noun}s, failed ${this.failed}, elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}`);
   }
 }

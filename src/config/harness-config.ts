@@ -45,6 +45,8 @@ export const harnessConfigSchema = z
           .strict(),
       })
       .strict(),
+    /** The engine's address (DOCKER_HOST); null: DOCKER_HOST as the environment has it. */
+    docker_host: z.string().min(1).nullable().default(null),
     spec_dirs: z.array(z.string()).min(1),
     repo_cache: z.string().min(1),
     /** Hugging Face datasets downloaded, per dataset, commit, config and split. */
@@ -72,11 +74,25 @@ export const harnessConfigSchema = z
         pids: z.number().int().positive(),
         network: z.boolean(),
         nofile: z.number().int().positive(),
+        /** Processes per user (RLIMIT_NPROC); absent: the engine's default (see README, Podman). */
+        nproc: z.number().int().positive().optional(),
         file_size_mb: z.number().int().positive(),
         cap_drop: z.array(z.string()),
         no_new_privileges: z.boolean(),
         user: z.string(),
         output_cap_bytes: z.number().int().positive(),
+      })
+      .strict(),
+    /** Function-level samples (HumanEval-style): per-sample limits inside the sandbox above. */
+    function_level: z
+      .object({
+        timeout: z.number().positive(),
+        compile_timeout: z.number().positive(),
+        memory_mb: z.number().int().positive(),
+        slots: z.number().int().positive(),
+        batch_size: z.number().int().positive(),
+        output_cap_bytes: z.number().int().positive(),
+        output_limit_bytes: z.number().int().positive(),
       })
       .strict(),
   })
@@ -85,7 +101,7 @@ export const harnessConfigSchema = z
 /** The container limits the config asks for; `network` differs between grading and agents. */
 export function containerLimits(config: HarnessConfig, network: boolean) {
   const s = config.sandbox;
-  return { memoryMb: s.memory_mb, cpus: s.cpus, pids: s.pids, network, nofile: s.nofile, fileSizeMb: s.file_size_mb, capDrop: s.cap_drop, noNewPrivileges: s.no_new_privileges, user: s.user };
+  return { memoryMb: s.memory_mb, cpus: s.cpus, pids: s.pids, network, nofile: s.nofile, nproc: s.nproc, fileSizeMb: s.file_size_mb, capDrop: s.cap_drop, noNewPrivileges: s.no_new_privileges, user: s.user };
 }
 
 export type HarnessConfig = z.infer<typeof harnessConfigSchema>;

@@ -5,12 +5,14 @@ import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
 import type { Container, ContainerLimits, ContainerOptions, ExecOptions, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
 import { OutputCollector } from '../util/head-tail.js';
+import { cannotPause, explainEngineFailure } from './engine.js';
 import { createOwned, disown } from './owned-containers.js';
 import { DockerShellChannel } from './shell-channel.js';
 
 function hardening(limits: ContainerLimits): Record<string, unknown> {
   const ulimits = [];
   if (limits.nofile) ulimits.push({ Name: 'nofile', Soft: limits.nofile, Hard: limits.nofile });
+  if (limits.nproc) ulimits.push({ Name: 'nproc', Soft: limits.nproc, Hard: limits.nproc });
   if (limits.fileSizeMb) ulimits.push({ Name: 'fsize', Soft: limits.fileSizeMb * 1024 * 1024, Hard: limits.fileSizeMb * 1024 * 1024 });
   return {
     Ulimits: ulimits,
@@ -99,7 +101,7 @@ export class RunningContainer implements Container {
       await container.start();
     } catch (cause) {
       await running.remove();
-      throw cause;
+      throw explainEngineFailure(cause);
     }
     return running;
   }
@@ -126,7 +128,9 @@ export class RunningContainer implements Container {
 
   /** Freezes every process (cgroup freezer); unpause lets them go on where they were. */
   async pause(): Promise<void> {
-    await this.container.pause();
+    await this.container.pause().catch((cause: unknown) => {
+      throw explainEngineFailure(cause);
+    });
   }
 
   async unpause(): Promise<void> {
@@ -136,7 +140,9 @@ export class RunningContainer implements Container {
   /** Saves the container's filesystem as an image (processes are not saved); returns its id. */
   async commit(repo: string, tag: string, labels: Record<string, string>): Promise<string> {
     const changes = Object.entries({ ...this.marks(), ...labels }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`);
-    const result = (await this.container.commit({ repo, tag, pause: true, changes })) as { Id: string };
+    const commit = (pause: boolean) => this.container.commit({ repo, tag, pause, changes }) as Promise<{ Id: string }>;
+    // Rootless Podman on cgroup v1 cannot freeze a container: it commits without the pause.
+    const result = await commit(true).catch((cause: unknown) => (cannotPause(cause) ? commit(false) : Promise.reject(cause)));
     return result.Id;
   }
 

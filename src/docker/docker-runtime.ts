@@ -1,9 +1,11 @@
 import type Docker from 'dockerode';
 import { HarnessError } from '../errors.js';
-import type { BuildRequest, Container, ContainerInfo, ContainerOptions, ContainerRuntime, ImageInfo, PullRequest } from '../runtime/container-runtime.js';
+import type { BuildRequest, Container, ContainerInfo, ContainerOptions, ContainerRuntime, EngineInfo, ImageInfo, ImportRequest, PullRequest } from '../runtime/container-runtime.js';
 import { buildImage } from './build-image.js';
 import { dockerClient } from './client.js';
 import { RunningContainer, type Marks } from './container.js';
+import { dockerStyleTag, engineInfo } from './engine.js';
+import { importImage } from './import-image.js';
 import { removeOwnedContainers } from './owned-containers.js';
 import { pullImage } from './pull-image.js';
 
@@ -17,10 +19,10 @@ function labelFilter(labels: Record<string, string>): string {
   return JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
 }
 
-function imageInfo(img: Docker.ImageInfo): ImageInfo {
+function imageInfo(img: Docker.ImageInfo, podman: boolean): ImageInfo {
   return {
     id: img.Id,
-    tags: (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    tags: (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>').map((t) => (podman ? dockerStyleTag(t) : t)),
     labels: img.Labels ?? {},
     sizeBytes: img.Size,
     created: new Date(img.Created * 1000),
@@ -33,10 +35,12 @@ function notFound(cause: unknown): boolean {
 
 /**
  * The Docker engine (dockerode honours DOCKER_HOST and friends, so another host's engine or
- * Podman's Docker-compatible socket is this backend with another address).
+ * Podman's Docker-compatible socket is this backend with another address). Where Podman
+ * answers differently (see engine.ts and README, Podman), this class evens it out.
  */
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
+  private engineAsked?: Promise<EngineInfo>;
 
   constructor(
     private readonly marks: DockerMarks = { images: {}, containers: () => ({}) },
@@ -64,6 +68,17 @@ export class DockerRuntime implements ContainerRuntime {
     } catch {
       return false;
     }
+  }
+
+  engine(): Promise<EngineInfo> {
+    this.engineAsked ??= engineInfo(this.docker);
+    // A failed question is asked again next time (the engine may be starting).
+    this.engineAsked.catch(() => (this.engineAsked = undefined));
+    return this.engineAsked;
+  }
+
+  private async isPodman(): Promise<boolean> {
+    return (await this.engine()).name === 'podman';
   }
 
   start(opts: ContainerOptions): Promise<Container> {
@@ -96,12 +111,24 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * Podman 4.3 lists no image for two or more label filters (one works, and containers'
+   * lists are right): it gets the first, and the others are matched here.
+   */
   async listImages(labels: Record<string, string>): Promise<ImageInfo[]> {
-    return (await this.docker.listImages({ filters: labelFilter(labels) })).map(imageInfo);
+    const podman = await this.isPodman();
+    const asked = podman ? Object.fromEntries(Object.entries(labels).slice(0, 1)) : labels;
+    const images = (await this.docker.listImages({ filters: labelFilter(asked) })).map((img) => imageInfo(img, podman));
+    return images.filter((img) => Object.entries(labels).every(([k, v]) => img.labels[k] === v));
   }
 
   async listImagesByReference(pattern: string): Promise<ImageInfo[]> {
-    return (await this.docker.listImages({ filters: JSON.stringify({ reference: [pattern] }) })).map(imageInfo);
+    const podman = await this.isPodman();
+    return (await this.docker.listImages({ filters: JSON.stringify({ reference: [pattern] }) })).map((img) => imageInfo(img, podman));
+  }
+
+  importImage(req: ImportRequest): Promise<string> {
+    return importImage(req, this.docker);
   }
 
   async imageLabels(idOrTag: string): Promise<Record<string, string>> {

@@ -23,9 +23,35 @@ export interface Problem {
   /** ISO date the problem was published, for time splits against a model's cutoff. */
   release_date?: string;
   format: ProblemFormat;
-  /** How a completion is checked; its shape is the executor's (function-level/execute*). */
-  check: unknown;
+  /** How a completion is checked: the program it becomes and what decides passed. */
+  check: ProblemCheck;
 }
+
+/**
+ * How the program to run is made: the prompt followed by the completion (HumanEval and most
+ * formats, whose completion continues the prompt), or the completion alone (MBPP, stdin/stdout
+ * problems, whose prompt is prose).
+ */
+export type ProgramShape = 'prompt+completion' | 'completion';
+
+/** One stdin/stdout case, or one call's arguments as JSON lines (LiveCodeBench's functional tests). */
+export interface IoCase {
+  input: string;
+  output: string;
+}
+
+export type ProblemCheck =
+  /** The program, then `test` (HumanEval: defines check), then `check(entry_point)` when `call` names it. */
+  | { kind: 'test-program'; program: ProgramShape; test: string; call?: string }
+  /** MBPP: setup code, then each assert; `challenge` asserts are MBPP's harder extra set. */
+  | { kind: 'asserts'; program: ProgramShape; setup: string; asserts: string[]; challenge: string[] }
+  /**
+   * EvalPlus: the entry point called with each input; the expected outputs are the reference
+   * solution's, computed in the sandbox. Floats compare with `atol` (EvalPlus's rule).
+   */
+  | { kind: 'io'; program: ProgramShape; entry_point: string; base_input: unknown[][]; plus_input: unknown[][]; atol: number }
+  /** LiveCodeBench: stdin -> stdout cases, or calls of a method of `Solution` (fn_name). */
+  | { kind: 'stdio'; program: ProgramShape; cases: IoCase[]; fn_name?: string };
 
 /** One generated completion: HumanEval's `{task_id, completion}` plus our fields. */
 export interface Sample {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
@@ -105,8 +105,11 @@ export class ImageBuilder {
     }
   }
 
-  /** The offline OS image, made by images/os/debootstrap.sh when it is missing. */
-  private async ensureOsImage(): Promise<void> {
+  /**
+   * The offline OS image when it is missing: images/os/debootstrap.sh writes the root as a
+   * tarball and the engine imports it through its API (Docker, or Podman's socket).
+   */
+  async ensureOsImage(): Promise<void> {
     if (this.config.images.source !== 'offline') return;
     const tag = this.config.images.os_image;
     await this.locks.run(tag, async () => {
@@ -115,18 +118,26 @@ export class ImageBuilder {
       mkdirSync(path.dirname(logPath), { recursive: true });
       const script = path.join(PROJECT_ROOT, 'images/os/debootstrap.sh');
       const { debian_suite: suite, debian_mirror: mirror } = this.config.images;
-      const code = await runLogged('bash', [script, tag, suite, mirror], logPath);
-      if (code !== 0) {
-        throw new HarnessError('IMAGE_BUILD', `making the OS image ${tag} with debootstrap failed (exit ${code})`, { logPath });
+      const work = mkdtempSync(path.join(os.tmpdir(), 'swe-harness-os-'));
+      try {
+        const tarPath = path.join(work, 'rootfs.tar');
+        const code = await runLogged('bash', [script, tag, suite, mirror], logPath, { SWE_HARNESS_ROOTFS_TAR: tarPath });
+        if (code !== 0) {
+          throw new HarnessError('IMAGE_BUILD', `making the OS image ${tag} with debootstrap failed (exit ${code})`, { logPath });
+        }
+        const changes = readFileSync(path.join(PROJECT_ROOT, 'images/os/image-changes'), 'utf8').split('\n').filter(Boolean);
+        await containerRuntime().importImage({ tarPath, tag, changes });
+      } finally {
+        rmSync(work, { recursive: true, force: true });
       }
     });
   }
 }
 
-function runLogged(command: string, args: string[], logPath: string): Promise<number> {
+function runLogged(command: string, args: string[], logPath: string, env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = createWriteStream(logPath);
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.on('error', reject);

@@ -1,3 +1,4 @@
+import { parseTimestamp } from '../util/timestamp.js';
 import type { Instance } from './instance-schema.js';
 
 export interface Selection {
@@ -8,11 +9,20 @@ export interface Selection {
   /** Keep a random sample of this many, drawn with `seed` so a rerun draws the same. */
   sample?: number;
   seed?: number;
+  /**
+   * A window on `created_at`, in ms since the epoch: kept when createdAfter <= created_at <
+   * createdBefore. Half open, so `--created-before X` and `--created-after X` split a dataset
+   * in two with nothing counted twice or lost.
+   */
+  createdAfter?: number;
+  createdBefore?: number;
 }
 
 export interface Selected {
   instances: Instance[];
   unknownIds: string[];
+  /** Left out of a date window because their created_at is empty or does not read as a date. */
+  undated: Instance[];
 }
 
 export function selectInstances(all: Instance[], selection: Selection): Selected {
@@ -28,10 +38,26 @@ export function selectInstances(all: Instance[], selection: Selection): Selected
     const re = new RegExp(selection.filter);
     instances = instances.filter((i) => re.test(i.instance_id));
   }
+  let undated: Instance[] = [];
+  if (selection.createdAfter !== undefined || selection.createdBefore !== undefined) {
+    ({ instances, undated } = inWindow(instances, selection.createdAfter ?? -Infinity, selection.createdBefore ?? Infinity));
+  }
+  // Sampled last: --sample N draws N of the window, not N of the dataset then a window.
   if (selection.sample !== undefined && selection.sample < instances.length) {
     instances = seededSample(instances, selection.sample, selection.seed ?? 0);
   }
-  return { instances, unknownIds };
+  return { instances, unknownIds, undated };
+}
+
+function inWindow(instances: Instance[], after: number, before: number): { instances: Instance[]; undated: Instance[] } {
+  const kept: Instance[] = [];
+  const undated: Instance[] = [];
+  for (const instance of instances) {
+    const created = parseTimestamp(instance.created_at);
+    if (created === undefined) undated.push(instance);
+    else if (created >= after && created < before) kept.push(instance);
+  }
+  return { instances: kept, undated };
 }
 
 /** mulberry32: a small, well-known PRNG, so samples are the same on every machine. */

@@ -2,6 +2,7 @@ import { FAILURE_MODE_LABELS, type FailureMode } from './failure-mode.js';
 import type { InstanceRecord, RunData } from './run-data.js';
 import { rateOf, runStats, type Rate } from './run-stats.js';
 import { mcnemarExact, median, pairedDifferenceInterval, type Interval } from './statistics.js';
+import type { SplitSide, TimeSplit } from './time-split.js';
 
 export interface ModeChange {
   instance_id: string;
@@ -39,14 +40,26 @@ const outcome = (r: InstanceRecord): FailureMode | 'resolved' => (r.result.resol
 export function compareRuns(a: RunData, b: RunData): Comparison {
   const ra = firstSample(a);
   const rb = firstSample(b);
+  const resolved = (m: Map<string, InstanceRecord>) => new Map([...m].map(([id, r]) => [id, r.result.resolved]));
+  const paired = comparePaired(a.runId, b.runId, resolved(ra), resolved(rb));
   const ids = [...ra.keys()].filter((id) => rb.has(id)).sort();
-  const pick = (p: (x: boolean, y: boolean) => boolean) => ids.filter((id) => p(ra.get(id)!.result.resolved, rb.get(id)!.result.resolved));
+  return { ...paired, mode_changes: ids.map((id) => ({ instance_id: id, a: outcome(ra.get(id)!), b: outcome(rb.get(id)!) })).filter((c) => c.a !== c.b) };
+}
+
+/**
+ * B against A on the ids both have, one pass/fail outcome per id and side: the counts,
+ * McNemar's exact p and the paired difference. Repository-level and function-level runs
+ * (report/function-level-compare.ts) both compare through it.
+ */
+export function comparePaired(a: string, b: string, passedA: ReadonlyMap<string, boolean>, passedB: ReadonlyMap<string, boolean>): Comparison {
+  const ids = [...passedA.keys()].filter((id) => passedB.has(id)).sort();
+  const pick = (p: (x: boolean, y: boolean) => boolean) => ids.filter((id) => p(passedA.get(id)!, passedB.get(id)!));
   const both = pick((x, y) => x && y);
   const aOnly = pick((x, y) => x && !y);
   const bOnly = pick((x, y) => !x && y);
   return {
-    a: a.runId,
-    b: b.runId,
+    a,
+    b,
     paired: ids.length,
     both,
     a_only: aOnly,
@@ -56,7 +69,7 @@ export function compareRuns(a: RunData, b: RunData): Comparison {
     rate_b: rateOf(both.length + bOnly.length, ids.length),
     p_value: mcnemarExact(aOnly.length, bOnly.length),
     difference: pairedDifferenceInterval(aOnly.length, bOnly.length, ids.length),
-    mode_changes: ids.map((id) => ({ instance_id: id, a: outcome(ra.get(id)!), b: outcome(rb.get(id)!) })).filter((c) => c.a !== c.b),
+    mode_changes: [],
   };
 }
 
@@ -67,13 +80,16 @@ export interface LeaderboardRow {
   rate: Rate;
   usd_per_resolved: number | null;
   median_steps: number | null;
+  /** With a cutoff: resolved before and after it. */
+  time_split?: TimeSplit;
 }
 
-export function leaderboard(runs: RunData[]): LeaderboardRow[] {
+export function leaderboard(runs: RunData[], cutoff?: string): LeaderboardRow[] {
   return runs
     .map((run) => {
-      const s = runStats(run);
-      return { run_id: s.run_id, models: s.models, instances: s.instances, rate: s.resolved_rate, usd_per_resolved: s.cost.usd_per_resolved, median_steps: median(s.steps.per_episode) };
+      const s = runStats(run, cutoff);
+      const row: LeaderboardRow = { run_id: s.run_id, models: s.models, instances: s.instances, rate: s.resolved_rate, usd_per_resolved: s.cost.usd_per_resolved, median_steps: median(s.steps.per_episode) };
+      return cutoff !== undefined && s.time_split ? { ...row, time_split: s.time_split } : row;
     })
     .sort((x, y) => y.rate.rate - x.rate.rate || x.run_id.localeCompare(y.run_id));
 }
@@ -106,11 +122,18 @@ export function comparisonMarkdown(c: Comparison): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** "3/5 (60.0%)": one side of a time split in a table cell. */
+export const sideText = (s: SplitSide) => `${s.resolved}/${s.instances} (${pct(s.rate)})`;
+
 export function leaderboardMarkdown(rows: LeaderboardRow[]): string {
+  const split = rows.some((r) => r.time_split);
+  const splitCells = (r: LeaderboardRow) => (split ? (r.time_split ? ` ${sideText(r.time_split.before)} | ${sideText(r.time_split.after)} |` : ' - | - |') : '');
   const body = rows.map(
-    (r, i) => `| ${i + 1} | ${cell(r.run_id)} | ${cell(r.models.join(', '))} | ${r.rate.resolved}/${r.rate.total} | ${pct(r.rate.rate)} | [${pct(r.rate.low)}, ${pct(r.rate.high)}] | ${usd(r.usd_per_resolved)} | ${r.median_steps ?? '-'} |`,
+    (r, i) => `| ${i + 1} | ${cell(r.run_id)} | ${cell(r.models.join(', '))} | ${r.rate.resolved}/${r.rate.total} | ${pct(r.rate.rate)} | [${pct(r.rate.low)}, ${pct(r.rate.high)}] | ${usd(r.usd_per_resolved)} | ${r.median_steps ?? '-'} |${splitCells(r)}`,
   );
-  return ['| # | run | model | resolved | rate | 95% CI | cost per resolved | median steps |', '|---|---|---|---|---|---|---|---|', ...body].join('\n') + '\n';
+  const cutoff = rows.find((r) => r.time_split)?.time_split?.cutoff;
+  const header = `| # | run | model | resolved | rate | 95% CI | cost per resolved | median steps |${split ? ` resolved before ${cutoff} | resolved after |` : ''}`;
+  return [header, `|---|---|---|---|---|---|---|---|${split ? '---|---|' : ''}`, ...body].join('\n') + '\n';
 }
 
 export { FAILURE_MODE_LABELS, modeLabel };

@@ -10,6 +10,8 @@ export interface InstanceInfo {
   repo: string;
   version?: string;
   problem_statement?: string;
+  /** When the task was published (SWE-bench's created_at), for a time split. */
+  created_at?: string;
 }
 
 export type Verdict = 'RESOLVED' | 'PARTIAL' | 'NO' | 'ERROR';
@@ -27,6 +29,7 @@ export interface InstanceRecord {
   patch?: string;
   testLog?: string;
   problemStatement?: string;
+  createdAt?: string;
   episode?: EpisodeFile;
   steps?: StepFile[];
   /** USD over the episode's steps; null when a step had no known price or there was no episode. */
@@ -88,6 +91,7 @@ export function loadRun(runDir: string, instances: InstanceInfo[] = []): RunData
       patch,
       testLog,
       problemStatement: known?.problem_statement ?? trajectory?.task,
+      createdAt: known?.created_at,
       episode,
       steps: trajectory?.steps,
       ...costOf(trajectory?.steps, episode),

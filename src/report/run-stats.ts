@@ -2,6 +2,7 @@ import { countFailureModes, type FailureMode } from './failure-mode.js';
 import type { InstanceRecord, RunData } from './run-data.js';
 import { median, wilsonInterval } from './statistics.js';
 import { summarizeSecurity, type SecuritySummary } from './summary.js';
+import { splitAtCutoff, type TimeSplit } from './time-split.js';
 
 export interface Rate {
   resolved: number;
@@ -35,6 +36,7 @@ export interface RunStats {
   steps: { median: number | null; per_episode: number[] };
   time: { total_s: number; by_phase_s: Record<string, number> };
   security: SecuritySummary;
+  time_split?: TimeSplit;
 }
 
 export function rateOf(resolved: number, total: number): Rate {
@@ -81,8 +83,17 @@ function timeStats(records: InstanceRecord[]): RunStats['time'] {
   return { total_s: total + (byPhase.agent_s ?? 0), by_phase_s: byPhase };
 }
 
+/**
+ * With a cutoff, over the records (each prediction one trial, as resolved_rate); without one,
+ * the split the run's summary recorded (evaluate/run --cutoff), when the run has one summary.
+ */
+function timeSplit(data: RunData, cutoff: string | undefined): TimeSplit | undefined {
+  if (cutoff !== undefined) return splitAtCutoff(data.records.map((r) => ({ id: r.instance_id, date: r.createdAt, passed: r.result.resolved })), cutoff);
+  return data.summaries.length === 1 ? data.summaries[0]!.time_split : undefined;
+}
+
 /** Everything the report, the leaderboard and the summary print about one run. */
-export function runStats(data: RunData): RunStats {
+export function runStats(data: RunData, cutoff?: string): RunStats {
   const { records } = data;
   const count = (p: (r: InstanceRecord) => boolean) => records.filter(p).length;
   const noPatch: Record<string, number> = {};
@@ -91,6 +102,7 @@ export function runStats(data: RunData): RunStats {
     if (r.failure?.mode === 'no_patch') noPatch[why] = (noPatch[why] ?? 0) + 1;
   }
   const perEpisode = records.filter((r) => r.episode).map((r) => r.episode!.steps);
+  const split = timeSplit(data, cutoff);
   return {
     run_id: data.runId,
     models: [...new Set(records.map((r) => r.model))].sort(),
@@ -117,5 +129,6 @@ export function runStats(data: RunData): RunStats {
     steps: { median: median(perEpisode), per_episode: perEpisode },
     time: timeStats(records),
     security: summarizeSecurity(records.map((r) => r.result)),
+    ...(split ? { time_split: split } : {}),
   };
 }

@@ -54,6 +54,25 @@ export function pairedDifferenceInterval(b: number, c: number, n: number, z = Z9
   return { difference, low: Math.max(-1, d - z * se), high: Math.min(1, d + z * se) };
 }
 
+/**
+ * A 95% interval for the difference of two independent rates, k2/n2 - k1/n1: Newcombe's (1998)
+ * hybrid score interval (his method 10), built from each rate's Wilson interval, so it keeps
+ * its coverage at the small counts and extreme rates of a time split where Wald's does not.
+ * Both n1 and n2 must be above 0 (a rate of nothing has no difference).
+ */
+export function independentDifferenceInterval(k1: number, n1: number, k2: number, n2: number, z = Z95): Interval & { difference: number } {
+  const p1 = k1 / n1;
+  const p2 = k2 / n2;
+  const w1 = wilsonInterval(k1, n1, z);
+  const w2 = wilsonInterval(k2, n2, z);
+  const difference = p2 - p1;
+  return {
+    difference,
+    low: difference - Math.sqrt((p2 - w2.low) ** 2 + (w1.high - p1) ** 2),
+    high: difference + Math.sqrt((w2.high - p2) ** 2 + (p1 - w1.low) ** 2),
+  };
+}
+
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);

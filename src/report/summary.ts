@@ -1,5 +1,6 @@
 import { countFailureModes, failureMode, type FailureMode } from './failure-mode.js';
 import type { InstanceResult } from './instance-result.js';
+import { splitAtCutoff, type TimeSplit } from './time-split.js';
 
 /** SWE-bench's run report counters and id lists, plus our resolution counts. */
 export interface RunSummary {
@@ -27,7 +28,17 @@ export interface RunSummary {
   /** Unresolved instances by failure mode (failure-mode.ts). */
   failure_modes: Record<FailureMode, number>;
   security: SecuritySummary;
+  /** With --cutoff: resolved before and after a model's training cutoff (time-split.ts). Optional: schema 3 readers skip it. */
+  time_split?: TimeSplit;
+  /** The engine the run used (Docker, or Podman through its Docker-compatible socket). */
+  engine?: { name: string; version: string; api_version: string; rootless: boolean };
   schema_version: 3;
+}
+
+/** A cutoff and each instance's created_at, for the summary's time split. */
+export interface SummaryCutoff {
+  cutoff: string;
+  createdAt: ReadonlyMap<string, string | undefined>;
 }
 
 /** The security scan over a run's patches. */
@@ -60,11 +71,17 @@ export function isEvaluationError(result: InstanceResult): boolean {
   return result.error !== undefined;
 }
 
+/** Over every selected instance, as resolved_instances / total_instances is: one with no result is not resolved. */
+function summaryTimeSplit(total: string[], resolved: string[], cutoff: SummaryCutoff): TimeSplit {
+  const isResolved = new Set(resolved);
+  return splitAtCutoff(total.map((id) => ({ id, date: cutoff.createdAt.get(id), passed: isResolved.has(id) })), cutoff.cutoff);
+}
+
 /**
  * `total` are the selected dataset ids, `submitted` those with a prediction; results are
  * what finished. An instance without a result is incomplete.
  */
-export function summarize(runId: string, model: string, total: string[], submitted: string[], results: InstanceResult[]): RunSummary {
+export function summarize(runId: string, model: string, total: string[], submitted: string[], results: InstanceResult[], cutoff?: SummaryCutoff): RunSummary {
   const byId = new Map(results.map((r) => [r.instance_id, r]));
   const ids = (pick: (r: InstanceResult) => boolean) => results.filter(pick).map((r) => r.instance_id).sort();
   const completed = ids((r) => !isEvaluationError(r));
@@ -99,6 +116,7 @@ export function summarize(runId: string, model: string, total: string[], submitt
     verdict_reasons: reasons,
     failure_modes: countFailureModes(results.map((r) => failureMode(r))),
     security: summarizeSecurity(results),
+    ...(cutoff ? { time_split: summaryTimeSplit(total, resolved, cutoff) } : {}),
     schema_version: 3,
   };
 }

@@ -30,6 +30,8 @@ export interface AgentRunRequest {
   /** Resume a run even though its agent config changed. */
   allowConfigChange?: boolean;
   repoDirs?: string[];
+  /** A model's training cutoff (ISO): the run summaries get a time split by created_at. */
+  cutoff?: string;
   signal: AbortSignal;
   reporter?: Reporter;
   onEpisode?: (result: EpisodeResult) => void;
@@ -77,7 +79,7 @@ async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
   const evaluations: EvaluationOutcome[] = [];
   for (let sample = 0; sample < req.samples; sample++) {
     const predictions = new Map<string, Prediction>(episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, prediction(e, modelName(sample))]));
-    evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, reporter: req.reporter }));
+    evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, cutoff: req.cutoff, reporter: req.reporter }));
   }
   const resolved: Record<string, boolean> = {};
   evaluations.forEach((evaluation, sample) => {

@@ -12,8 +12,9 @@ import type { InstanceResult, ResultKey } from '../report/instance-result.js';
 import { toReportJson } from '../report/instance-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { removeOrphanGradingContainers, waitForEngine } from '../runtime/cleanup.js';
+import { engineCaveats } from '../runtime/engine-caveats.js';
 import { containerRuntime } from '../runtime/registry.js';
-import { isRejected, summarize, type RunSummary } from '../report/summary.js';
+import { isRejected, summarize, type RunSummary, type SummaryCutoff } from '../report/summary.js';
 import { scanForReport } from '../security/scan-patch.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
@@ -42,6 +43,8 @@ export interface EvaluationRequest {
   rejected?: InputProblem[];
   /** Redo every instance, even those whose result key is unchanged. */
   force?: boolean;
+  /** A model's training cutoff (ISO): the summaries get a time split by created_at. */
+  cutoff?: string;
   reporter?: Reporter;
 }
 
@@ -93,6 +96,8 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
   // Grading containers of this run id made by a process that is gone (killed): those of a
   // live process are its work in progress, on this run id from another checkout or machine.
   await removeOrphanGradingContainers(req.runId);
+  const engine = await containerRuntime().engine().catch(() => undefined);
+  for (const caveat of engine ? engineCaveats(engine) : []) req.reporter?.onNotice?.(caveat);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
   const results = await runPool(submitted, req.concurrency, async (instance) => {
@@ -102,7 +107,7 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
     return result;
   });
   results.push(...recordRejected(req, runDir, results));
-  const summaries = writeSummaries(req, runDir, submitted, results);
+  const summaries = writeSummaries(req, runDir, submitted, results, engine && { name: engine.name, version: engine.version, api_version: engine.apiVersion, rootless: engine.rootless });
   for (const s of summaries) req.reporter?.onRunEnd?.(s);
   return { summaries, results, runDir };
 }
@@ -235,7 +240,11 @@ function recordRejected(req: EvaluationRequest, runDir: string, results: Instanc
   });
 }
 
-function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[]): RunSummary[] {
+function timeSplitOf(req: EvaluationRequest): SummaryCutoff | undefined {
+  return req.cutoff ? { cutoff: req.cutoff, createdAt: new Map(req.instances.map((i) => [i.instance_id, i.created_at])) } : undefined;
+}
+
+function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Instance[], results: InstanceResult[], engine: RunSummary['engine']): RunSummary[] {
   const models = [...new Set([...req.predictions.values()].map((p) => p.model_name_or_path))];
   if (models.length === 0) models.push('unknown');
   // Records that did not validate are still instances of the dataset, submitted and errored.
@@ -244,7 +253,7 @@ function writeSummaries(req: EvaluationRequest, runDir: string, submitted: Insta
   return models.map((model) => {
     const ids = submitted.filter((i) => req.predictions.get(i.instance_id)?.model_name_or_path === model).map((i) => i.instance_id);
     const mine = results.filter((r) => r.model_name_or_path === model);
-    const summary = summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine);
+    const summary: RunSummary = { ...summarize(req.runId, model, total, [...new Set([...ids, ...mine.filter(isRejected).map((r) => r.instance_id)])], mine, timeSplitOf(req)), ...(engine ? { engine } : {}) };
     writeJsonAtomic(pathInside(runDir, `${modelDirName(model)}.${req.runId}.json`), summary);
     return summary;
   });

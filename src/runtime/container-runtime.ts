@@ -13,6 +13,11 @@ export interface ContainerLimits {
   network: boolean;
   /** Open files per process (RLIMIT_NOFILE). */
   nofile?: number;
+  /**
+   * Processes per user (RLIMIT_NPROC); unset: the engine's default. Podman's rootful default
+   * (1048576) cannot be set where its service lacks CAP_SYS_RESOURCE (containers in containers).
+   */
+  nproc?: number;
   /** The largest file a process may write (RLIMIT_FSIZE), in MiB. */
   fileSizeMb?: number;
   /** Linux capabilities dropped ('ALL' for all). */
@@ -129,6 +134,28 @@ export interface PullRequest {
   onProgress?: TransferListener;
 }
 
+/** Which engine answers (Docker, or Podman through its Docker-compatible socket). */
+export interface EngineInfo {
+  /** 'docker' | 'podman' */
+  name: string;
+  version: string;
+  /** The Docker API version it speaks. */
+  apiVersion: string;
+  /** Whether the engine runs as an ordinary user (rootless Podman or Docker). */
+  rootless: boolean;
+  /** '1' or '2': the cgroup hierarchy, which rootless limits and pause depend on. */
+  cgroupVersion: string;
+}
+
+/** A root filesystem made into an image (the offline OS image: debootstrap's tarball). */
+export interface ImportRequest {
+  /** A tar of the root filesystem. */
+  tarPath: string;
+  tag: string;
+  /** Dockerfile instructions applied to the image (ENV, CMD, LABEL). */
+  changes: string[];
+}
+
 /** A container engine. Lists filter by labels: every `key=value` given must match. */
 export interface ContainerRuntime {
   readonly name: string;
@@ -153,6 +180,10 @@ export interface ContainerRuntime {
   listImagesByReference(pattern: string): Promise<ImageInfo[]>;
   /** Pulls an image; returns its id. Fails with IMAGE_PULL naming the image and the reason. */
   pullImage(req: PullRequest): Promise<string>;
+  /** The engine's name and version, asked once (for run summaries and engine differences). */
+  engine(): Promise<EngineInfo>;
+  /** Imports a root filesystem tarball as an image; returns its id. */
+  importImage(req: ImportRequest): Promise<string>;
   /** Removes every container this process started and has not removed yet; never throws. */
   removeOwnedContainers(): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import type { CapturedNode } from '../code-nav/query.js';
-import { ECMA, looksLikeSecret, type SecurityRule } from './rule.js';
+import { ECMA, looksLikeSecret, mentionsUntrusted, type SecurityRule, type SourceFacts } from './rule.js';
 
 function isLiteral(node: CapturedNode): boolean {
   return node.type === 'string' || (node.type === 'template_string' && !node.text.includes('${'));
@@ -15,6 +15,15 @@ function isRequestInput(node: CapturedNode): boolean {
   return /^(req|request|ctx\.request|ctx)\.(params|query|body|path|url|headers)\b/.test(node.text);
 }
 
+/** Built directly, or in a name the text assigns a built string to before the call. */
+function isBuiltValue(node: CapturedNode, facts: SourceFacts): boolean {
+  if (node.type === 'identifier') return facts.assigned(node.text).some(isBuiltString);
+  return isBuiltString(node);
+}
+
+/** A containment check: the path resolved and compared with the base, or cut to its last part. */
+const PATH_GUARD = /path\.(resolve|normalize|join)\b[\s\S]*\.startsWith\(|path\.relative\(|path\.basename\(/;
+
 const callee = '[(identifier) @fn (member_expression property: (property_identifier) @fn)]';
 
 export const ECMA_RULES: SecurityRule[] = [
@@ -25,7 +34,7 @@ export const ECMA_RULES: SecurityRule[] = [
     languages: ECMA,
     queries: [`(call_expression function: ${callee} @callee arguments: (arguments . (_) @cmd) (#any-of? @fn "exec" "execSync")) @finding`],
     // Bare exec() from child_process, or through a name that says so; never RegExp#exec.
-    accept: (m) => /^((child_?process|childProcess|cp)\.)?exec(Sync)?$/i.test(m.callee!.text) && isBuiltString(m.cmd!),
+    accept: (m, facts) => /^((child_?process|childProcess|cp)\.)?exec(Sync)?$/i.test(m.callee!.text) && isBuiltValue(m.cmd!, facts),
   },
   {
     id: 'js-sql-string',
@@ -33,18 +42,22 @@ export const ECMA_RULES: SecurityRule[] = [
     title: 'SQL built from strings',
     languages: ECMA,
     queries: ['(call_expression function: (member_expression property: (property_identifier) @fn) arguments: (arguments . (_) @sql) (#any-of? @fn "query" "execute" "raw" "run" "all" "get" "exec" "prepare")) @finding'],
-    accept: (m) => isBuiltString(m.sql!) && /\b(select|insert|update|delete|create|drop|where)\b/i.test(m.sql!.text),
+    accept: (m, facts) => {
+      const sql = m.sql!.type === 'identifier' ? facts.assigned(m.sql!.text).find(isBuiltString) : m.sql!;
+      return sql !== undefined && isBuiltString(sql) && /\b(select|insert|update|delete|create|drop|where)\b/i.test(sql.text);
+    },
   },
   {
     id: 'js-path-input',
     cwe: 'CWE-22',
-    title: 'path or file access from request input without normalisation',
+    title: 'path or file access from untrusted input without a containment check',
     languages: ECMA,
     queries: [
-      '(call_expression function: (member_expression object: (identifier) @mod property: (property_identifier) @fn) arguments: (arguments [(member_expression) (subscript_expression)] @arg) (#eq? @mod "path") (#any-of? @fn "join" "resolve")) @finding',
-      '(call_expression function: (member_expression object: (identifier) @mod property: (property_identifier) @fn) arguments: (arguments . [(member_expression) (subscript_expression)] @arg) (#eq? @mod "fs") (#match? @fn "^(readFile|readFileSync|createReadStream|writeFile|writeFileSync|unlink|unlinkSync)$")) @finding',
+      '(call_expression function: (member_expression object: (identifier) @mod property: (property_identifier) @fn) arguments: (arguments [(member_expression) (subscript_expression) (identifier)] @arg) (#eq? @mod "path") (#any-of? @fn "join" "resolve")) @finding',
+      // fs, fs.promises, fsp, ...: the method name says it reads or writes a file.
+      '(call_expression function: (member_expression property: (property_identifier) @fn) arguments: (arguments . [(member_expression) (subscript_expression) (identifier) (binary_expression) (template_string)] @arg) (#match? @fn "^(readFile|readFileSync|createReadStream|writeFile|writeFileSync|unlink|unlinkSync)$")) @finding',
     ],
-    accept: (m) => isRequestInput(m.arg!),
+    accept: (m, facts) => (isRequestInput(m.arg!) || mentionsUntrusted(m.arg!, facts)) && !PATH_GUARD.test(facts.text),
   },
   {
     id: 'js-unserialize',

@@ -1,5 +1,5 @@
 import type { CapturedNode } from '../code-nav/query.js';
-import { PYTHON, looksLikeSecret, type SecurityRule } from './rule.js';
+import { mentionsUntrusted, PYTHON, looksLikeSecret, type SecurityRule, type SourceFacts } from './rule.js';
 
 /** A plain string literal: no f-string, no concatenation, no call. */
 function isLiteral(node: CapturedNode): boolean {
@@ -19,6 +19,42 @@ function isRequestInput(node: CapturedNode): boolean {
   return /^(self\.)?(request|req|params|args|form|query)\b/.test(node.text);
 }
 
+/**
+ * A command string with something run-time in it. Parts passed through shlex.quote (or the
+ * whole through shlex.join) are safe;
+ * a name is judged by what the text assigns to it (unknown: flagged, as before names were followed).
+ */
+function isBuiltCommand(node: CapturedNode, facts: SourceFacts): boolean {
+  if (isLiteral(node) || node.type === 'list') return false;
+  if (node.type === 'identifier') {
+    const values = facts.assigned(node.text);
+    // Another name is not followed further (no loops to guard): unknown, so flagged.
+    return values.length === 0 || values.some((v) => v.type === 'identifier' || isBuiltCommand(v, facts));
+  }
+  return !/^shlex\.join\(/.test(node.text) && !onlyQuotedParts(node.text);
+}
+
+/** True when every run-time part of a command's text is a shlex.quote(...) call. */
+function onlyQuotedParts(text: string): boolean {
+  if (!/\bquote\(/.test(text)) return false;
+  const quoted = text.replace(/\b(shlex\.)?quote\([^()]*\)/g, 'Q');
+  if (/^[rRbBuU]*[fF]/.test(quoted)) return [...quoted.matchAll(/\{([^{}]*)\}/g)].every((m) => m[1]!.trim() === 'Q');
+  const code = quoted.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '');
+  return (code.match(/[A-Za-z_]\w*/g) ?? []).every((name) => name === 'Q' || name === 'format' || name === 'join');
+}
+
+/** SQL put together at run time, directly or in a name assigned before the call. */
+function isBuiltSql(node: CapturedNode, facts: SourceFacts): boolean {
+  if (node.type === 'identifier') return facts.assigned(node.text).some((v) => isBuiltString(v));
+  return isBuiltString(node);
+}
+
+/**
+ * A containment check somewhere in the text: the path made absolute and compared with the
+ * base, or reduced to its last part. A check for ".." alone is not one (absolute paths pass it).
+ */
+const PATH_GUARD = /\b(realpath|abspath|resolve)\b[\s\S]*\b(startswith|commonpath|is_relative_to|relative_to)\b|\b(commonpath|is_relative_to|secure_filename|basename)\b/;
+
 const call = (mod: string, fns: string[], args = '(argument_list) @args') =>
   `(call function: (attribute object: (identifier) @mod attribute: (identifier) @fn) arguments: ${args} (#eq? @mod "${mod}") (#any-of? @fn ${fns.map((f) => `"${f}"`).join(' ')})) @finding`;
 
@@ -29,7 +65,7 @@ export const PYTHON_RULES: SecurityRule[] = [
     title: 'shell=True with a command built from strings',
     languages: PYTHON,
     queries: ['(call arguments: (argument_list . (_) @cmd (keyword_argument name: (identifier) @kw value: (true))) (#eq? @kw "shell")) @finding'],
-    accept: (m) => !isLiteral(m.cmd!) && m.cmd!.type !== 'list',
+    accept: (m, facts) => isBuiltCommand(m.cmd!, facts),
   },
   {
     id: 'py-os-system',
@@ -37,7 +73,7 @@ export const PYTHON_RULES: SecurityRule[] = [
     title: 'os.system / os.popen of a non-literal command',
     languages: PYTHON,
     queries: [call('os', ['system', 'popen'], '(argument_list . (_) @cmd)')],
-    accept: (m) => !isLiteral(m.cmd!),
+    accept: (m, facts) => isBuiltCommand(m.cmd!, facts),
   },
   {
     id: 'py-sql-string',
@@ -45,18 +81,19 @@ export const PYTHON_RULES: SecurityRule[] = [
     title: 'SQL built from strings',
     languages: PYTHON,
     queries: ['(call function: (attribute attribute: (identifier) @fn) arguments: (argument_list . (_) @sql) (#any-of? @fn "execute" "executemany" "executescript" "raw" "mogrify")) @finding'],
-    accept: (m) => isBuiltString(m.sql!),
+    accept: (m, facts) => isBuiltSql(m.sql!, facts),
   },
   {
     id: 'py-path-join-input',
     cwe: 'CWE-22',
-    title: 'path joined from request input without normalisation',
+    title: 'path built from untrusted input without a containment check',
     languages: PYTHON,
     queries: [
       '(call function: (attribute object: (attribute object: (identifier) @os attribute: (identifier) @p) attribute: (identifier) @fn) arguments: (argument_list [(attribute) (subscript) (call) (identifier)] @arg) (#eq? @os "os") (#eq? @p "path") (#eq? @fn "join")) @finding',
-      '(binary_operator operator: "/" right: [(attribute) (subscript) (call)] @arg) @finding',
+      '(binary_operator operator: "/" right: [(attribute) (subscript) (call) (identifier) (string)] @arg) @finding',
+      '(call function: (identifier) @fn arguments: (argument_list . [(binary_operator) (string)] @arg) (#eq? @fn "open")) @finding',
     ],
-    accept: (m) => isRequestInput(m.arg!),
+    accept: (m, facts) => (isRequestInput(m.arg!) || mentionsUntrusted(m.arg!, facts)) && !PATH_GUARD.test(facts.text),
   },
   {
     id: 'py-pickle',

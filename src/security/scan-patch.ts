@@ -4,7 +4,8 @@ import { errorMessage } from '../errors.js';
 import { parseDiff } from '../patch/parse-diff.js';
 import { ECMA_RULES } from './ecma-rules.js';
 import { PYTHON_RULES } from './python-rules.js';
-import type { SecurityRule } from './rule.js';
+import { ASSIGNMENT_QUERIES, type SecurityRule, type SourceFacts } from './rule.js';
+import type { CapturedNode, QueryMatchData } from '../code-nav/query.js';
 
 export const SECURITY_RULES: readonly SecurityRule[] = [...PYTHON_RULES, ...ECMA_RULES];
 
@@ -32,14 +33,16 @@ export interface ScanOptions {
   disabled?: readonly string[];
   /** The whole file after the patch, when the caller has it; else the hunks are parsed. */
   postPatchFile?: (path: string) => string | undefined;
+  /** Names holding untrusted input besides request objects (a probe's parameters). */
+  untrusted?: readonly string[];
 }
 
 interface FileToScan {
   path: string;
   language: Language;
   source: string;
-  /** 0-based rows of `source` that the patch added. */
-  added: Set<number>;
+  /** 0-based rows of `source` that the patch added; absent: the whole text is new. */
+  added?: Set<number>;
 }
 
 /**
@@ -70,19 +73,27 @@ function filesOf(patch: string, options: ScanOptions): FileToScan[] {
   return files;
 }
 
-async function scanFile(file: FileToScan, rules: SecurityRule[]): Promise<SecurityFinding[]> {
+function factsOf(file: FileToScan, assignments: QueryMatchData[][], untrusted: readonly string[]): SourceFacts {
+  const byName = new Map<string, CapturedNode[]>();
+  for (const match of assignments.flat()) byName.set(match.name!.text, [...(byName.get(match.name!.text) ?? []), match.value!]);
+  return { text: file.source, assigned: (name) => byName.get(name) ?? [], untrusted: new Set(untrusted) };
+}
+
+async function scanFile(file: FileToScan, rules: SecurityRule[], untrusted: readonly string[] = []): Promise<SecurityFinding[]> {
   const mine = rules.filter((r) => r.languages.includes(file.language));
   const queries = mine.flatMap((r) => r.queries.map((q) => ({ rule: r, q })));
-  const results = await queryMatches(file.source, file.language, queries.map((x) => x.q));
+  const assignmentQueries = ASSIGNMENT_QUERIES[file.language];
+  const results = await queryMatches(file.source, file.language, [...assignmentQueries, ...queries.map((x) => x.q)]);
+  const facts = factsOf(file, results.slice(0, assignmentQueries.length), untrusted);
   const lines = file.source.split('\n');
   const found = new Map<string, SecurityFinding>();
-  results.forEach((matches, i) => {
+  results.slice(assignmentQueries.length).forEach((matches, i) => {
     const rule = queries[i]!.rule;
     for (const match of matches) {
       const node = match.finding;
-      if (!node || (rule.accept && !rule.accept(match))) continue;
+      if (!node || (rule.accept && !rule.accept(match, facts))) continue;
       let row = node.startRow;
-      while (row <= node.endRow && !file.added.has(row)) row++;
+      while (row <= node.endRow && file.added && !file.added.has(row)) row++;
       if (row > node.endRow) continue; // only what the patch adds is the patch's
       const key = `${rule.id}:${row}`;
       if (!found.has(key)) found.set(key, { rule: rule.id, cwe: rule.cwe, title: rule.title, file: file.path, line: row + 1, snippet: (lines[row] ?? '').trim().slice(0, 200) });
@@ -91,17 +102,30 @@ async function scanFile(file: FileToScan, rules: SecurityRule[]): Promise<Securi
   return [...found.values()];
 }
 
+function enabledRules(disabled: readonly string[] = []): SecurityRule[] {
+  const off = new Set(disabled);
+  return SECURITY_RULES.filter((r) => !off.has(r.id) && !off.has(r.cwe));
+}
+
+/**
+ * Scans a whole source text (a generated function, a file) with the same rules as patches;
+ * `file` names it in the findings. Throws when the text cannot be scanned.
+ */
+export async function scanSource(source: string, language: Language, file: string, options: Pick<ScanOptions, 'disabled' | 'untrusted'> = {}): Promise<SecurityFinding[]> {
+  return scanFile({ path: file, language, source }, enabledRules(options.disabled), options.untrusted);
+}
+
 /** Scans the lines a patch adds to Python, JavaScript and TypeScript files. */
 export async function scanPatch(patch: string | null, options: ScanOptions = {}): Promise<SecurityScan> {
   const off = new Set(options.disabled ?? []);
-  const rules = SECURITY_RULES.filter((r) => !off.has(r.id) && !off.has(r.cwe));
+  const rules = enabledRules(options.disabled);
   const scan: SecurityScan = { findings: [], scanned_files: [] };
   if (off.size > 0) scan.rules_off = [...off].sort();
   if (!patch?.trim()) return scan;
   try {
     for (const file of filesOf(patch, options)) {
       scan.scanned_files.push(file.path);
-      scan.findings.push(...(await scanFile(file, rules)));
+      scan.findings.push(...(await scanFile(file, rules, options.untrusted)));
     }
   } catch (err) {
     scan.error = `security scan failed: ${errorMessage(err)}`;

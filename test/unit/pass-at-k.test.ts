@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { passAtK, passAtKEstimate } from '../../src/agent/pass-at-k.js';
+import { passAtK } from '../../src/agent/pass-at-k.js';
+import { passAtKEstimate } from '../../src/report/pass-at-k.js';
 import type { InstanceResult } from '../../src/report/instance-result.js';
 
 function result(id: string, resolved: boolean): InstanceResult {

@@ -6,9 +6,10 @@ import { loadPredictions } from '../../instance/predictions.js';
 import type { InstanceResult } from '../../report/instance-result.js';
 import { isEvaluationError } from '../../report/summary.js';
 import { gradingExitCode } from '../exit-code.js';
-import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { cutoffOption, loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { renderTimeSplit } from '../time-split-table.js';
 import { writeRunReport } from './report.js';
 
 function resultRow(r: InstanceResult): string[] {
@@ -25,15 +26,21 @@ export interface EvaluateOptions extends SelectionOptions {
   force?: boolean;
   json?: boolean;
   dryRun?: boolean;
+  cutoff?: string;
+  /** Function-level samples (FILE, canonical, empty): routes to evaluate-samples.ts. */
+  samples?: string;
+  timeout?: string;
 }
 
 export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
+  if (values.samples !== undefined) return (await import('./evaluate-samples.js')).evaluateSamplesCommand(values);
   // A dry run needs no run id and no Docker: it only says what would happen.
   if (values.dryRun === true) return (await import('./plan.js')).planCommand(values);
   const runId = values.runId;
   const predictionsSource = values.predictions;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   if (!predictionsSource) throw new HarnessError('USAGE', '--predictions is required: gold, empty, or a JSONL/JSON file');
+  const cutoff = cutoffOption(values.cutoff);
   const reporter = new ProgressReporter();
   const selection = await loadSelection(values, reporter);
   printProblems('dataset problems (these records are skipped)', selection.problems);
@@ -55,6 +62,7 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
     force: values.force === true,
     rejected: [...selection.rejected, ...badPredictions],
     predictionsFile: predictionsSource,
+    cutoff,
     reporter,
   });
 
@@ -68,9 +76,10 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
         `${s.model_name_or_path}: ${s.resolved_instances}/${s.submitted_instances} resolved, ` +
           `${s.unresolved_instances} unresolved, ${s.error_instances} error(s), ${s.empty_patch_instances} empty patch(es)\n`,
       );
+      if (s.time_split) process.stdout.write(`${renderTimeSplit(s.time_split)}\n`);
     }
     process.stdout.write(`reports: ${outcome.runDir}\n`);
   }
-  process.stderr.write(`html report: ${writeRunReport(outcome.runDir, selection.instances)}\n`);
+  process.stderr.write(`html report: ${writeRunReport(outcome.runDir, selection.instances, undefined, cutoff)}\n`);
   return gradingExitCode(outcome.summaries, selection.problems.length + predictions.problems.length);
 }

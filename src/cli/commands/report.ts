@@ -8,6 +8,10 @@ import { renderRunReport } from '../../report/html/render-report.js';
 import { loadRun, type InstanceInfo, type RunData } from '../../report/run-data.js';
 import { runStats } from '../../report/run-stats.js';
 import { FAILURE_MODE_LABELS, FAILURE_MODES } from '../../report/failure-mode.js';
+import { readFunctionLevelSummary } from '../../report/function-level-summary.js';
+import { compareFunctionLevel, functionLevelLeaderboardRow } from '../../report/function-level-compare.js';
+import { cutoffOption } from '../load-selection.js';
+import { renderTimeSplit } from '../time-split-table.js';
 
 function runDirOf(dir: string): string {
   if (!existsSync(dir)) throw new HarnessError('USAGE', `no run folder ${dir}`);
@@ -24,35 +28,54 @@ function write(file: string, text: string): void {
 }
 
 /** Writes RUN_DIR's HTML report (default RUN_DIR/report.html); used by evaluate and run too. */
-export function writeRunReport(runDir: string, instances: InstanceInfo[], out?: string): string {
+export function writeRunReport(runDir: string, instances: InstanceInfo[], out?: string, cutoff?: string): string {
   const data = loadRun(runDir, instances);
   const file = out ?? path.join(runDir, 'report.html');
-  write(file, renderRunReport(data));
+  write(file, renderRunReport(data, cutoff));
   return file;
 }
 
 export interface ReportOptions {
   out?: string;
   dataset?: string;
+  cutoff?: string;
 }
 
 /** compare and leaderboard: an HTML file beside the table. */
 export interface RunsOptions {
   html?: string;
   dataset?: string;
+  cutoff?: string;
+}
+
+/** --cutoff on a run folder: the dates are the dataset's, as report.json does not keep them. */
+function readCutoff(values: { cutoff?: string; dataset?: string }): string | undefined {
+  const cutoff = cutoffOption(values.cutoff);
+  if (cutoff !== undefined && typeof values.dataset !== 'string') throw new HarnessError('USAGE', '--cutoff needs --dataset: the instances\' created_at come from the dataset');
+  return cutoff;
 }
 
 export async function reportCommand(values: ReportOptions, positionals: string[]): Promise<number> {
   if (positionals.length !== 1) throw new HarnessError('USAGE', 'report takes one RUN_DIR');
   const runDir = runDirOf(positionals[0]!);
-  const file = writeRunReport(runDir, datasetInfo(values.dataset), values.out);
-  const s = runStats(loadRun(runDir, datasetInfo(values.dataset)));
+  const functionLevel = readFunctionLevelSummary(runDir);
+  if (functionLevel) {
+    const { printFunctionLevelSummary, writeFunctionLevelReport } = await import('./score.js');
+    printFunctionLevelSummary(functionLevel);
+    process.stdout.write(`report: ${writeFunctionLevelReport(runDir, functionLevel, values.out)}\n`);
+    return 0;
+  }
+  const cutoff = readCutoff(values);
+  const info = datasetInfo(values.dataset);
+  const file = writeRunReport(runDir, info, values.out, cutoff);
+  const s = runStats(loadRun(runDir, info), cutoff);
   const modes = FAILURE_MODES.filter((m) => s.failure_modes[m] > 0).map((m) => `${FAILURE_MODE_LABELS[m]}: ${s.failure_modes[m]}`);
   process.stdout.write(
     `${s.run_id}: ${s.resolved_rate.resolved}/${s.resolved_rate.total} resolved (${(100 * s.resolved_rate.rate).toFixed(1)}%, 95% CI ${(100 * s.resolved_rate.low).toFixed(1)}–${(100 * s.resolved_rate.high).toFixed(1)}%)\n` +
       `cost per resolved task: ${s.cost.usd_per_resolved === null ? 'unknown' : `$${s.cost.usd_per_resolved.toFixed(4)}`}\n` +
       (modes.length ? `failure modes: ${modes.join(', ')}\n` : '') +
       `security: ${s.security.patches_with_findings} patch(es) with findings; resolved and clean: ${s.security.resolved_and_clean}\n` +
+      (s.time_split ? `${renderTimeSplit(s.time_split)}\n` : '') +
       `report: ${file}\n`,
   );
   return 0;
@@ -63,10 +86,22 @@ function loadRuns(positionals: string[], values: RunsOptions): RunData[] {
   return positionals.map((p) => loadRun(runDirOf(p), info));
 }
 
+function compareRepositoryRuns(positionals: string[], values: RunsOptions) {
+  const [first, ...others] = loadRuns(positionals, values);
+  return others.map((b) => compareRuns(first!, b));
+}
+
+/** Function-level runs pair on tasks (their summaries); undefined unless every run is one. */
+function functionLevelComparisons(positionals: string[]) {
+  const summaries = positionals.map((p) => readFunctionLevelSummary(runDirOf(p)));
+  if (summaries.some((s) => s === undefined)) return undefined;
+  const [first, ...others] = summaries;
+  return others.map((b) => compareFunctionLevel(first!, b!));
+}
+
 export async function compareCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 2) throw new HarnessError('USAGE', 'compare takes two or more run folders: RUN_A RUN_B [...]');
-  const [first, ...others] = loadRuns(positionals, values);
-  const comparisons = others.map((b) => compareRuns(first!, b));
+  const comparisons = functionLevelComparisons(positionals) ?? compareRepositoryRuns(positionals, values);
   process.stdout.write(comparisons.map(comparisonMarkdown).join('\n'));
   if (typeof values.html === 'string') {
     write(values.html, renderComparison(comparisons));
@@ -77,7 +112,13 @@ export async function compareCommand(values: RunsOptions, positionals: string[])
 
 export async function leaderboardCommand(values: RunsOptions, positionals: string[]): Promise<number> {
   if (positionals.length < 1) throw new HarnessError('USAGE', 'leaderboard takes one or more run folders');
-  const rows = leaderboard(loadRuns(positionals, values));
+  const cutoff = readCutoff(values);
+  // Function-level runs are ranked from their score (the cutoff they were scored with).
+  const functionLevel = positionals.map((p) => readFunctionLevelSummary(runDirOf(p)));
+  const repositoryRuns = positionals.filter((_, i) => functionLevel[i] === undefined);
+  const rows = [...leaderboard(loadRuns(repositoryRuns, values), cutoff), ...functionLevel.flatMap((s) => (s ? [functionLevelLeaderboardRow(s)] : []))].sort(
+    (x, y) => y.rate.rate - x.rate.rate || x.run_id.localeCompare(y.run_id),
+  );
   process.stdout.write(leaderboardMarkdown(rows));
   if (typeof values.html === 'string') {
     write(values.html, renderLeaderboard(rows));

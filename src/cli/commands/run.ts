@@ -5,23 +5,17 @@ import { loadPriceTable } from '../../config/prices.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { HarnessError } from '../../errors.js';
 import { isSafeName } from '../../util/safe-path.js';
-import type { ModelConfigInput } from '../../model/registry.js';
 import { gradingExitCode } from '../exit-code.js';
-import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { cutoffOption, loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
+import { modelConfig, num, type ModelFlags } from '../model-flags.js';
 import { ProgressReporter } from '../progress.js';
 import { renderTable } from '../table.js';
+import { renderTimeSplit } from '../time-split-table.js';
 import { writeRunReport } from './report.js';
 
-export interface RunOptions extends SelectionOptions {
+/** `seed` is the model's sampling seed (the instance sample's is --sample-seed). */
+export interface RunOptions extends SelectionOptions, ModelFlags {
   agent?: string;
-  model?: string;
-  provider?: string;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  temperature?: string;
-  topP?: string;
-  /** The model's sampling seed (the instance sample's is --sample-seed). */
-  seed?: string;
   runId?: string;
   samples?: string;
   maxSteps?: string;
@@ -32,30 +26,14 @@ export interface RunOptions extends SelectionOptions {
   agentCommand?: string;
   agentConfig?: string;
   allowConfigChange?: boolean;
-}
-
-function num(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
-  return n;
-}
-
-/** The model config: the config file's `model:` section, with flags over it. */
-function modelConfig(values: RunOptions, fromConfig: Record<string, unknown> | undefined): ModelConfigInput | undefined {
-  const model = values.model ?? (fromConfig?.model as string | undefined);
-  if (!model) return undefined;
-  const provider = values.provider ?? (fromConfig?.provider as string | undefined) ?? (/claude/i.test(model) ? 'anthropic' : 'openai');
-  const flags: Record<string, unknown> = { model, provider, base_url: values.baseUrl, temperature: num(values.temperature, 'temperature'), top_p: num(values.topP, 'top-p'), seed: num(values.seed, 'seed') };
-  if (values.apiKeyEnv !== undefined) flags.api_key_env = values.apiKeyEnv === 'none' ? null : values.apiKeyEnv;
-  const merged = { ...(fromConfig ?? {}), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
-  return merged as ModelConfigInput;
+  cutoff?: string;
 }
 
 export async function runCommand(values: RunOptions): Promise<number> {
   const runId = values.runId;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   const agent = parseAgentName(values.agent ?? '');
+  const cutoff = cutoffOption(values.cutoff);
   const selection = await loadSelection(values, new ProgressReporter());
   printProblems('dataset problems (these records are skipped)', selection.problems);
   const { config } = selection;
@@ -91,6 +69,7 @@ export async function runCommand(values: RunOptions): Promise<number> {
       maxFormatErrors: limits.max_format_errors,
     },
     repoDirs: selection.repoDirs,
+    cutoff,
     signal: abort.signal,
     reporter: new ProgressReporter(),
     onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch === null ? 'patch unknown' : `${e.patch.length} bytes of patch`}${e.error ? ` (error ${e.error.code}: ${e.error.message})` : ''}\n`),
@@ -99,7 +78,10 @@ export async function runCommand(values: RunOptions): Promise<number> {
   process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved', 'error'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
   if (outcome.passAtK) process.stdout.write(`pass@k: ${JSON.stringify(outcome.passAtK.pass_at_k)}\n`);
-  if (outcome.evaluations[0]) process.stderr.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances)}\n`);
+  for (const s of outcome.evaluations.flatMap((e) => e.summaries)) {
+    if (s.time_split) process.stdout.write(`${s.model_name_or_path}:\n${renderTimeSplit(s.time_split)}\n`);
+  }
+  if (outcome.evaluations[0]) process.stderr.write(`html report: ${writeRunReport(outcome.evaluations[0].runDir, selection.instances, undefined, cutoff)}\n`);
   if (abort.signal.aborted) return 130;
   return gradingExitCode(outcome.evaluations.flatMap((e) => e.summaries), selection.problems.length);
 }

@@ -9,7 +9,7 @@ import { mineTasks } from '../../run/mine-tasks.js';
 import { validateTasks, type ValidationStatus } from '../../run/validate-tasks.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
-import { MiningProgress } from '../mining-progress.js';
+import { MiningProgress, ValidationProgress } from '../mining-progress.js';
 import { renderTable } from '../table.js';
 
 function count(raw: string | undefined, flag: string, fallback: number | undefined, min = 1): number | undefined {
@@ -101,7 +101,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   const selection = await loadSelection(opts);
   printProblems('dataset problems (these records are skipped)', selection.problems);
   await containerRuntime().assertAvailable();
-  const progress = new MiningProgress();
+  const progress = new ValidationProgress();
   progress.start(selection.instances.length);
   const workDir = path.resolve(selection.config.run.root, `validate-${Date.now()}`);
   const results = await validateTasks({
@@ -114,7 +114,6 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
     workDir,
     cleanOut: opts.out,
     onDone: (r) => progress.onValidated(r),
-    onPhase: (id, phase) => progress.onCandidateStart(id, phase),
   });
   progress.end();
   if (opts.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

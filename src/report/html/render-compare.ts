@@ -1,4 +1,4 @@
-import { modeLabel, pct, usd, type Comparison, type LeaderboardRow } from '../compare.js';
+import { modeLabel, pct, sideText, usd, type Comparison, type LeaderboardRow } from '../compare.js';
 import { html, type Html } from './escape.js';
 import { page } from './page.js';
 
@@ -28,12 +28,16 @@ export function renderComparison(comparisons: Comparison[]): string {
 }
 
 export function renderLeaderboard(rows: LeaderboardRow[]): string {
+  const cutoff = rows.find((r) => r.time_split)?.time_split?.cutoff;
+  const splitCells = (r: LeaderboardRow) =>
+    cutoff === undefined ? '' : r.time_split ? html`<td data-sort="${r.time_split.before.rate}">${sideText(r.time_split.before)}</td><td data-sort="${r.time_split.after.rate}">${sideText(r.time_split.after)}</td>` : html`<td>-</td><td>-</td>`;
   const body = rows.map(
     (r, i) =>
-      html`<tr><td>${i + 1}</td><td>${r.run_id}</td><td>${r.models.join(', ')}</td><td data-sort="${r.rate.rate}">${r.rate.resolved}/${r.rate.total} (${pct(r.rate.rate)})</td><td>[${pct(r.rate.low)}, ${pct(r.rate.high)}]</td><td data-sort="${r.usd_per_resolved ?? -1}">${usd(r.usd_per_resolved)}</td><td data-sort="${r.median_steps ?? -1}">${r.median_steps ?? '-'}</td></tr>`,
+      html`<tr><td>${i + 1}</td><td>${r.run_id}</td><td>${r.models.join(', ')}</td><td data-sort="${r.rate.rate}">${r.rate.resolved}/${r.rate.total} (${pct(r.rate.rate)})</td><td>[${pct(r.rate.low)}, ${pct(r.rate.high)}]</td><td data-sort="${r.usd_per_resolved ?? -1}">${usd(r.usd_per_resolved)}</td><td data-sort="${r.median_steps ?? -1}">${r.median_steps ?? '-'}</td>${splitCells(r)}</tr>`,
   );
+  const splitHeads = cutoff === undefined ? '' : html`<th>resolved before ${cutoff}</th><th>resolved after</th>`;
   return page(
     'swe-harness leaderboard',
-    html`<h1>Leaderboard</h1><table id="instances"><thead><tr><th>#</th><th>run</th><th>model</th><th>resolved</th><th>95% CI</th><th>cost per resolved</th><th>median steps</th></tr></thead><tbody>${body}</tbody></table>`,
+    html`<h1>Leaderboard</h1><table id="instances"><thead><tr><th>#</th><th>run</th><th>model</th><th>resolved</th><th>95% CI</th><th>cost per resolved</th><th>median steps</th>${splitHeads}</tr></thead><tbody>${body}</tbody></table>`,
   );
 }

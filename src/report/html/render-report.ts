@@ -36,6 +36,23 @@ function breakdowns(s: RunStats): Html {
 ${cwe.length ? html`<table><thead><tr><th>CWE</th><th>findings</th></tr></thead><tbody>${cwe}</tbody></table>` : ''}`;
 }
 
+/** Before and after a model's training cutoff, side by side: the contamination check. */
+function timeSplitSection(s: RunStats): Html {
+  const t = s.time_split;
+  if (!t) return html``;
+  const sideCells = (side: 'before' | 'after') => {
+    const x = t[side];
+    return html`<td>${x.instances}</td><td>${x.resolved}</td><td>${pct(x.rate)}</td><td>${pct(x.low)}–${pct(x.high)}</td>`;
+  };
+  const d = t.difference;
+  return html`<h2>Time split at the cutoff ${t.cutoff}</h2>
+<table id="time-split"><thead><tr><th>created</th><th>instances</th><th>resolved</th><th>rate</th><th>95% CI</th></tr></thead><tbody>
+<tr><th>before the cutoff</th>${sideCells('before')}</tr>
+<tr><th>at or after the cutoff</th>${sideCells('after')}</tr>
+</tbody></table>
+<p>After − before: ${d ? html`${pct(d.value)}, 95% CI ${pct(d.low)} to ${pct(d.high)}` : 'n/a (a side has no instance)'}. A rate clearly lower after the cutoff suggests the model saw the earlier tasks in training.${t.undated ? html` Undated (no readable created_at, in neither side): ${t.undated} (${t.undated_ids.join(', ')}).` : ''}</p>`;
+}
+
 function plots(s: RunStats, records: InstanceRecord[]): Html {
   const byRepo = s.by_repo.map((r) => ({ label: r.repo, parts: [{ value: r.resolved, colour: COLOURS.resolved, title: `${r.resolved} resolved` }, { value: r.total - r.resolved, colour: COLOURS.unresolved, title: `${r.total - r.resolved} not resolved` }] }));
   const priced = records.filter((r) => r.costUsd !== null);
@@ -64,9 +81,9 @@ function instanceTable(records: InstanceRecord[]): Html {
 }
 
 /** The run's report as one self-contained HTML page. */
-export function renderRunReport(data: RunData): string {
-  const s = runStats(data);
-  const body = html`<h1>swe-harness run ${data.runId}</h1>${overview(s)}${plots(s, data.records)}${breakdowns(s)}${instanceTable(data.records)}
+export function renderRunReport(data: RunData, cutoff?: string): string {
+  const s = runStats(data, cutoff);
+  const body = html`<h1>swe-harness run ${data.runId}</h1>${overview(s)}${timeSplitSection(s)}${plots(s, data.records)}${breakdowns(s)}${instanceTable(data.records)}
 <h2>Per instance</h2>${data.records.map(instanceSection)}`;
   return page(`swe-harness run ${data.runId}`, body);
 }

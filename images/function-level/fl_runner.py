@@ -1,0 +1,304 @@
+"""Runs a batch of function-level samples inside the sandbox, one process (group) each.
+
+Usage: fl_runner.py BATCH_FILE SLOT_UID NPROC
+
+BATCH_FILE holds one job per line: {"id", "files": {name: text}, "steps": [{"argv", "timeout_s",
+"stage"}], "stdin"?: text, "output_cap", "output_limit", "env"}. For each job one JSON line is
+printed: what each step did, the head and tail of its output, the report the program wrote on
+fd 3, and how many processes had to be killed afterwards.
+
+Why it is built this way:
+- The runner is root; samples run as SLOT_UID (no capabilities, their own session and process
+  group), so a sample can neither signal the runner nor read another slot's files.
+- After every job the runner kills every process of SLOT_UID in the container (by /proc, with
+  CAP_KILL), round after round until none is left: that reaches what left the process group
+  (setsid, a double fork), and it stops a fork bomb (RLIMIT_NPROC bounds it meanwhile).
+- Each job gets a fresh folder, made by its own process as SLOT_UID; the batch's folders are
+  removed by a child that is SLOT_UID, since root here has no CAP_DAC_OVERRIDE or CAP_CHOWN.
+- Output is read through pipes and only its head and tail are kept; a flood past
+  output_limit ends the job.
+"""
+import json
+import os
+import resource
+import secrets
+import select
+import shutil
+import signal
+import sys
+import time
+
+SLOT_UID = int(sys.argv[2])
+NPROC = int(sys.argv[3])
+WORK = "/tmp/fl-%d" % SLOT_UID
+# Kept across the slot's samples (content-addressed builds), seeded from the image's warm cache.
+GOCACHE = "/tmp/fl-gocache-%d" % SLOT_UID
+WARM_GOCACHE = "/opt/swe-harness/gocache"
+
+
+# The container's count of OOM kills: cgroup v2, then v1 (kernels from 4.13 count there too).
+OOM_COUNTERS = (("/sys/fs/cgroup/memory.events", "oom_kill"), ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill"))
+
+
+def oom_kills():
+    for path, key in OOM_COUNTERS:
+        try:
+            with open(path) as f:
+                for line in f:
+                    name, value = line.split()
+                    if name == key:
+                        return int(value)
+        except (OSError, ValueError):
+            continue
+    return 0
+
+
+def become_slot_user():
+    os.setgroups([])
+    os.setgid(SLOT_UID)
+    os.setuid(SLOT_UID)
+
+
+def in_slot_child(work):
+    """Forks a child that is SLOT_UID, runs work() there and waits; True when it succeeded."""
+    sweep()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            become_slot_user()
+            code = work() or 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def slot_processes():
+    """Live processes of the slot's uid, other than the caller (zombies hold nothing)."""
+    found = []
+    me = os.getpid()
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open("/proc/%s/status" % name) as f:
+                fields = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+        except OSError:
+            continue
+        uid = fields.get("Uid", "").split()[:1]
+        if uid == [str(SLOT_UID)] and fields.get("State", "").strip()[:1] not in ("Z", "X"):
+            found.append(int(name))
+    return found
+
+
+def sweep():
+    """Kills every process of the slot's uid; returns how many kill rounds found some.
+
+    By uid, not by process group: that reaches what left the group (setsid, a double fork).
+    Rounds repeat until /proc shows none, which stops a fork bomb (RLIMIT_NPROC bounds it).
+    The runner may signal the slot's processes (CAP_KILL); they cannot signal it.
+    """
+    rounds = 0
+    while rounds < 100000:
+        pids = slot_processes()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        rounds += 1
+        if rounds % 10 == 0:
+            time.sleep(0.01)
+    return rounds
+
+
+def remove_work():
+    """Removes the slot's work folders, as the slot's user (root here cannot: no CAP_DAC_OVERRIDE)."""
+    in_slot_child(lambda: shutil.rmtree(WORK, ignore_errors=True))
+
+
+class Capture:
+    """Keeps the head and tail of a stream and counts every byte."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def add(self, data):
+        self.total += len(data)
+        room = self.cap // 2 - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+            data = data[room:]
+        if data:
+            self.tail += data
+            del self.tail[: max(0, len(self.tail) - self.cap // 2)]
+
+    def text(self):
+        skipped = self.total - len(self.head) - len(self.tail)
+        middle = b"\n[... %d bytes cut ...]\n" % skipped if skipped > 0 else b""
+        return (bytes(self.head) + middle + bytes(self.tail)).decode("utf-8", "replace")
+
+
+def start_step(job, step, first, nonce, workdir):
+    """Forks the step's process as the slot user in its own session; returns pid and pipes."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    nonce_r, nonce_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            become_slot_user()
+            resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            if first:
+                os.makedirs(WORK, mode=0o700, exist_ok=True)
+                # Another slot's sample may have made this path first: then it is not ours.
+                if os.lstat(WORK).st_uid != SLOT_UID:
+                    raise OSError("work folder %s is not the slot's" % WORK)
+                # A fresh folder per job: one an earlier sample made in advance is refused.
+                os.mkdir(workdir, 0o700)
+                os.mkdir(os.path.join(workdir, ".tmp"))
+                for name, text in job["files"].items():
+                    path = os.path.join(workdir, name)
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as f:
+                        f.write(text)
+                with open(os.path.join(workdir, ".stdin"), "w") as f:
+                    f.write(job.get("stdin") or "")
+                if step["argv"][0] == "go" and not os.path.isdir(GOCACHE) and os.path.isdir(WARM_GOCACHE):
+                    shutil.copytree(WARM_GOCACHE, GOCACHE)
+            os.chdir(workdir)
+            stdin = os.open(".stdin", os.O_RDONLY)
+            os.dup2(stdin, 0)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            os.dup2(rep_w, 3)
+            os.dup2(nonce_r, 4)
+            os.closerange(5, 1 << 16)
+            # Not the job folder itself: Go ignores a go.mod in the temporary folder's root.
+            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "TMPDIR": os.path.join(workdir, ".tmp"), "LANG": "C.UTF-8", "GOCACHE": GOCACHE}
+            env.update(job.get("env") or {})
+            os.execvpe(step["argv"][0], step["argv"], env)
+        except BaseException as e:  # the exec failed: say why on stderr
+            os.write(2, ("runner: cannot start %s: %s\n" % (step["argv"][0], e)).encode())
+        os._exit(127)
+    for fd in (out_w, err_w, rep_w, nonce_r):
+        os.close(fd)
+    # The nonce lets the report prove it came from the wrapper, not from the sample's own writes.
+    os.write(nonce_w, nonce.encode())
+    os.close(nonce_w)
+    return pid, {out_r: "stdout", err_r: "stderr", rep_r: "report"}
+
+
+def run_step(job, step, first, captures, nonce, workdir):
+    pid, streams = start_step(job, step, first, nonce, workdir)
+    deadline = time.monotonic() + step["timeout_s"]
+    limit = job["output_limit"]
+    poller = select.poll()
+    for fd in streams:
+        poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    status, killed_by, exited_at, swept = None, None, 0.0, False
+    open_fds = set(streams)
+    while open_fds or status is None:
+        left = deadline - time.monotonic()
+        if left <= 0 and killed_by is None:
+            killed_by = "timeout"
+        if captures["stdout"].total + captures["stderr"].total > limit and killed_by is None:
+            killed_by = "output-limit"
+        if killed_by is not None:
+            # The whole group, then everything of the uid (what left the group too).
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            captures["rounds"] += sweep()
+        if status is None:
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status, exited_at = st, time.monotonic()
+        elif open_fds and time.monotonic() - exited_at > 0.05 and not swept:
+            # Pipes still open after the program ended: something it started holds them.
+            captures["rounds"] += sweep()
+            swept = True
+        for fd, _ in poller.poll(50 if open_fds else 10):
+            data = os.read(fd, 65536)
+            if data:
+                captures[streams[fd]].add(data)
+            else:
+                poller.unregister(fd)
+                os.close(fd)
+                open_fds.discard(fd)
+        if status is not None and killed_by is not None:
+            break
+    for fd in open_fds:
+        os.close(fd)
+    code = os.waitstatus_to_exitcode(status) if status is not None else None
+    return {
+        "stage": step["stage"],
+        "exit_code": code if code is not None and code >= 0 else None,
+        "signal": -code if code is not None and code < 0 else None,
+        "killed_by": killed_by,
+    }
+
+
+def run_job(job, workdir):
+    started = time.monotonic()
+    captures = {"stdout": Capture(job["output_cap"]), "stderr": Capture(job["output_cap"]), "report": Capture(65536), "rounds": 0}
+    oom_before = oom_kills()
+    nonce = secrets.token_hex(16)
+    steps = []
+    for i, step in enumerate(job["steps"]):
+        result = run_step(job, step, i == 0, captures, nonce, workdir)
+        steps.append(result)
+        if result["exit_code"] != 0:
+            break
+    leftover_rounds = captures.pop("rounds") + sweep()
+    report = None
+    for line in reversed(captures["report"].text().splitlines()):
+        try:
+            parsed = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(parsed, dict) and parsed.get("nonce") == nonce:
+            report = parsed
+        break
+    return {
+        "id": job["id"],
+        "steps": steps,
+        "stdout": captures["stdout"].text(),
+        "stderr": captures["stderr"].text(),
+        "output_bytes": captures["stdout"].total + captures["stderr"].total,
+        "report": report,
+        "oom_kills": oom_kills() - oom_before,
+        "leftover_rounds": leftover_rounds,
+        "duration_s": round(time.monotonic() - started, 4),
+    }
+
+
+def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    remove_work()
+    with open(sys.argv[1]) as f:
+        jobs = [json.loads(line) for line in f if line.strip()]
+    # Samples of the slots that come next must not read the jobs (and expected outputs) here.
+    os.remove(sys.argv[1])
+    for n, job in enumerate(jobs):
+        try:
+            result = run_job(job, os.path.join(WORK, "job-%d" % n))
+        except OSError as e:  # fork failing (pids exhausted) or the like: this job only
+            sweep()
+            result = {"id": job["id"], "runner_error": "%s: %s" % (type(e).__name__, e)}
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+    remove_work()
+
+
+main()
