@@ -25,6 +25,8 @@ export interface EvaluateOptions extends SelectionOptions {
   force?: boolean;
   json?: boolean;
   dryRun?: boolean;
+  queue?: string;
+  queueName?: string;
 }
 
 export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
@@ -43,9 +45,10 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
   const selectedIds = new Set(selection.instances.map((i) => i.instance_id));
   const selectedPredictions = new Map([...predictions.byId].filter(([id]) => selectedIds.has(id)));
   const badPredictions = predictions.problems.filter((p) => p.instanceId !== undefined && selectedIds.has(p.instanceId));
-  await containerRuntime().assertAvailable();
+  // With a queue, the workers' engines grade: this machine needs none.
+  if (!values.queue) await containerRuntime().assertAvailable();
 
-  const outcome = await runEvaluation({
+  const request = {
     config: selection.config,
     runId,
     instances: selection.instances,
@@ -56,7 +59,10 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
     rejected: [...selection.rejected, ...badPredictions],
     predictionsFile: predictionsSource,
     reporter,
-  });
+  };
+  const outcome = values.queue
+    ? await (await import('../../run/queue-evaluate.js')).runEvaluationOnQueue(request, { url: values.queue, name: values.queueName })
+    : await runEvaluation(request);
 
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(outcome.summaries, null, 2)}\n`);
