@@ -16,6 +16,9 @@ bash scripts/ensure-docker.sh
 # A registry on loopback: the prebuilt-image tests push and pull through it.
 bash scripts/ensure-registry.sh
 bash scripts/ensure-browser.sh
+# Redis on loopback for the queue (BullMQ) tests, and a second engine so they have two hosts.
+bash scripts/ensure-redis.sh
+bash scripts/ensure-second-docker.sh || log "no second Docker engine: the queue tests use one"
 os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
 if ! docker image inspect "$os_image" >/dev/null 2>&1; then
   log "making the offline OS image $os_image (debootstrap, about a minute)"

@@ -117,6 +117,12 @@ export class JobQueue<D, R> {
       }
       const state = await job.getState();
       if (state !== 'completed' && state !== 'failed') return;
+      if (state === 'completed' && (job.returnvalue === null || job.returnvalue === undefined)) {
+        // Completed with no result (seen across a Redis restart): a lost result; do it again.
+        await job.remove();
+        await this.add(id, p.data, p.opts);
+        return;
+      }
       if (!this.pending.delete(id)) return;
       const times: JobTimes = { enqueuedAt: job.timestamp, startedAt: job.processedOn, finishedAt: job.finishedOn, attempts: job.attemptsMade, worker: job.processedBy };
       p.resolve(state === 'completed' ? { state, value: job.returnvalue as R, times } : { state, reason: job.failedReason, times });
