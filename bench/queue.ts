@@ -16,7 +16,7 @@ import { loadHarnessConfig, PROJECT_ROOT } from '../src/config/harness-config.js
 import { loadDataset } from '../src/instance/load-dataset.js';
 import { loadPredictions } from '../src/instance/predictions.js';
 import { runEvaluation, type EvaluationRequest } from '../src/run/evaluate-batch.js';
-import { runEvaluationOnQueue } from '../src/run/queue-evaluate.js';
+import { runEvaluationOnQueue } from '../src/run/queue-coordinator.js';
 
 const queueUrl = process.env.QUEUE ?? 'redis://127.0.0.1:6379';
 const jobs = Number(process.env.J ?? 2);

@@ -83,6 +83,8 @@ function program(): Command {
     .option('--allow-config-change', 'resume a run even though its agent config changed')
     .option('--replay-from <dir>', "replay: an earlier run's agent folder")
     .option('--agent-command <cmd>', 'command: the outside agent program')
+    .option('--queue <url>', 'play and grade on the workers of this queue (redis://HOST:PORT) instead of here')
+    .option('--queue-name <name>', "with --queue: the queue's name (default swe-harness)")
     .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
 
   root

@@ -44,7 +44,7 @@ export interface EvaluationRequest {
   force?: boolean;
   reporter?: Reporter;
   /**
-   * Grades each instance elsewhere (a queue's workers, see queue-evaluate.ts) instead of in
+   * Grades each instance elsewhere (a queue's workers, see queue-coordinator.ts) instead of in
    * this process, which then touches no container engine; the run folder is written the same.
    */
   remote?: RemoteEvaluator;

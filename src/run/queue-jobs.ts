@@ -1,5 +1,11 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
+import type { LoadedAgentConfig } from '../config/agent-config.js';
 import type { LoadedRepoSpec } from '../config/spec-registry.js';
+import type { AgentChoice } from '../agent/agents.js';
+import type { EpisodeResult } from '../agent/episode.js';
+import type { AgentLimits } from '../agent/loop.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { InstanceResult } from '../report/instance-result.js';
@@ -35,7 +41,36 @@ export interface EvaluationJobResult {
   worker: string;
 }
 
-/** Job options of every evaluation job: attempts after an infrastructure failure, and the backoff. */
+/** One agent episode (an instance and a sample) to play on a worker's engine. */
+export interface EpisodeJob {
+  kind: 'episode';
+  runId: string;
+  config: HarnessConfig;
+  instance: Instance;
+  sample: number;
+  choice: AgentChoice;
+  limits: AgentLimits;
+  agentConfig: LoadedAgentConfig;
+  /** The episode folder's files from before (trajectory, result): a worker resumes from them. */
+  previous: Record<string, string>;
+}
+
+export interface EpisodeJobResult {
+  episode: EpisodeResult;
+  files: Record<string, string>;
+  workerDir: string;
+  worker: string;
+}
+
+export type QueueJob = EvaluationJob | EpisodeJob;
+export type QueueJobResult = EvaluationJobResult | EpisodeJobResult;
+
+/** A job's id for an episode: the same run, instance and sample give the same id. */
+export function episodeJobId(runId: string, instanceId: string, sample: number): string {
+  return `${runId}/agent/${instanceId}/${sample}`.replaceAll(':', '_');
+}
+
+/** Job options of every job: attempts after an infrastructure failure, and the backoff. */
 export const EVALUATION_ATTEMPTS = 3;
 export const EVALUATION_BACKOFF_MS = 5000;
 
@@ -46,4 +81,15 @@ export const EVALUATION_BACKOFF_MS = 5000;
  */
 export function evaluationJobId(runId: string, prediction: Prediction): string {
   return `${runId}/${modelDirName(prediction.model_name_or_path)}/${prediction.instance_id}/${patchHash(prediction.model_patch).slice(0, 12)}`.replaceAll(':', '_');
+}
+
+/** The files of a folder (not its subfolders), by name; none when it does not exist. */
+export function readFiles(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  if (!existsSync(dir)) return files;
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (statSync(file).isFile()) files[name] = readFileSync(file, 'utf8');
+  }
+  return files;
 }

@@ -1,6 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { getAgent } from '../agent/agents.js';
+import type { EpisodeResult } from '../agent/episode.js';
+import type { HarnessConfig } from '../config/harness-config.js';
 import { SpecRegistry } from '../config/spec-registry.js';
 import { HarnessError } from '../errors.js';
 import { makeImageBuilder } from '../images/instance-images.js';
@@ -9,10 +12,11 @@ import type { InstanceResult } from '../report/instance-result.js';
 import { cleanupByLabel, madeByDeadProcess, removeOrphanGradingContainers } from '../runtime/cleanup.js';
 import { LABELS } from '../runtime/labels.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { processIdentity } from '../util/owner.js';
-import { pathInside } from '../util/safe-path.js';
+import { isSafeName, pathInside } from '../util/safe-path.js';
 import { evaluateOne, modelDirName } from './evaluate-batch.js';
-import type { EvaluationJob, EvaluationJobResult } from './queue-jobs.js';
+import { readFiles, type EpisodeJob, type EpisodeJobResult, type EvaluationJob, type EvaluationJobResult, type QueueJob, type QueueJobResult } from './queue-jobs.js';
+import { toolsFromConfig } from '../tools/toolset.js';
+import { shutdownSignal } from '../util/shutdown.js';
 
 export interface WorkerRequest {
   url: string;
@@ -21,6 +25,7 @@ export interface WorkerRequest {
   /** A killed worker's job is taken over after about this long (BullMQ's lock and stall check). */
   stalledMs?: number;
   onJobDone?: (jobId: string, result: InstanceResult, info: { reused: boolean; attempt: number }) => void;
+  onEpisodeDone?: (jobId: string, episode: EpisodeResult) => void;
   onNotice?: (message: string) => void;
 }
 
@@ -33,56 +38,64 @@ export async function startWorker(req: WorkerRequest): Promise<RunningWorker> {
   const left = await cleanupByLabel({ keep: (labels) => labels[LABELS.kind] !== 'grading' || !madeByDeadProcess(labels) });
   if (left.containers > 0) req.onNotice?.(`removed ${left.containers} grading container(s) left by a dead process`);
   const workerName = `${os.hostname()}:${process.pid}`;
-  return startJobWorker<EvaluationJob, EvaluationJobResult>(
+  return startJobWorker<QueueJob, QueueJobResult>(
     req.url,
     { name: req.name, concurrency: req.concurrency, workerName, stalledMs: req.stalledMs, onError: (err) => req.onNotice?.(`queue: ${err.message}`) },
     async (job, ctx) => {
-      const done = await evaluateJob(job, ctx, workerName);
-      req.onJobDone?.(ctx.id, done.result, { reused: done.reused, attempt: ctx.attempt });
+      const done = await runJob(job, ctx, workerName);
+      if ('result' in done) req.onJobDone?.(ctx.id, done.result, { reused: done.reused, attempt: ctx.attempt });
+      else req.onEpisodeDone?.(ctx.id, done.episode);
       return done;
     },
   );
 }
 
-/** Grades one job in a scratch run folder of its own, and returns the result with the folder's files. */
-async function evaluateJob(job: EvaluationJob, ctx: JobContext, worker: string): Promise<EvaluationJobResult> {
-  if (job.kind !== 'evaluate') throw new HarnessError('USAGE', `this worker does not know jobs of kind ${String(job.kind)}`);
+/** One job in a scratch run folder of its own; the result goes back with the folder's files. */
+async function runJob(job: QueueJob, ctx: JobContext, worker: string): Promise<QueueJobResult> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'swe-harness-job-'));
   try {
     const config = { ...job.config, run: { ...job.config.run, root: scratch } };
-    const id = job.instance.instance_id;
-    const runDir = pathInside(scratch, job.runId);
-    const outDir = pathInside(runDir, modelDirName(job.prediction.model_name_or_path), id);
-    if (job.previous) writeJsonAtomic(path.join(outDir, 'report.json'), job.previous);
-    const specs = SpecRegistry.withLoaded(config, job.spec ? [job.spec] : []);
-    const builder = makeImageBuilder(config, specs, [job.instance]);
-    // This instance's grading containers of a dead process: the worker killed on this job before.
-    await removeOrphanGradingContainers(job.runId, id);
-    const { result, reused } = await evaluateOne(job.instance, job.prediction, {
-      config,
-      runId: job.runId,
-      instances: [job.instance],
-      predictions: new Map([[id, job.prediction]]),
-      concurrency: 1,
-      force: job.force,
-      runDir,
-      specs,
-      builder,
-      reporter: { onInstanceStart: (_id, phase) => ctx.progress({ phase }) },
-    });
-    // The engine stayed away through the local retries: let another attempt (maybe another host) try.
-    if (!reused && result.error?.code === 'INFRA' && !ctx.last) throw new HarnessError('INFRA', `${id}: ${result.error.message} (on ${worker})`);
-    return { result, reused, files: reused ? {} : readFolder(outDir), workerDir: outDir, worker: `${worker} ${processIdentity()}` };
+    if (job.kind === 'evaluate') return await evaluateJob(job, config, ctx, worker);
+    if (job.kind === 'episode') return await playEpisode(job, config, ctx, worker);
+    throw new HarnessError('USAGE', `this worker does not know jobs of kind ${String((job as { kind: unknown }).kind)}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function readFolder(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (statSync(file).isFile()) files[name] = readFileSync(file, 'utf8');
-  }
-  return files;
+async function evaluateJob(job: EvaluationJob, config: HarnessConfig, ctx: JobContext, worker: string): Promise<EvaluationJobResult> {
+  const id = job.instance.instance_id;
+  const runDir = pathInside(config.run.root, job.runId);
+  const outDir = pathInside(runDir, modelDirName(job.prediction.model_name_or_path), id);
+  if (job.previous) writeJsonAtomic(path.join(outDir, 'report.json'), job.previous);
+  const specs = SpecRegistry.withLoaded(config, job.spec ? [job.spec] : []);
+  const builder = makeImageBuilder(config, specs, [job.instance]);
+  // This instance's grading containers of a dead process: the worker killed on this job before.
+  await removeOrphanGradingContainers(job.runId, id);
+  const { result, reused } = await evaluateOne(job.instance, job.prediction, {
+    config,
+    runId: job.runId,
+    instances: [job.instance],
+    predictions: new Map([[id, job.prediction]]),
+    concurrency: 1,
+    force: job.force,
+    runDir,
+    specs,
+    builder,
+    reporter: { onInstanceStart: (_id, phase) => ctx.progress({ phase }) },
+  });
+  // The engine stayed away through the local retries: let another attempt (maybe another host) try.
+  if (!reused && result.error?.code === 'INFRA' && !ctx.last) throw new HarnessError('INFRA', `${id}: ${result.error.message} (on ${worker})`);
+  return { result, reused, files: reused ? {} : readFiles(outDir), workerDir: outDir, worker };
+}
+
+/** An agent episode, resumed from the files it had (a finished one is returned as it was). */
+async function playEpisode(job: EpisodeJob, config: HarnessConfig, ctx: JobContext, worker: string): Promise<EpisodeJobResult> {
+  const outDir = pathInside(config.run.root, job.runId, 'agent', job.instance.instance_id, String(job.sample));
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of Object.entries(job.previous)) if (isSafeName(name)) writeFileSync(path.join(outDir, name), text);
+  ctx.progress({ phase: 'image' });
+  const common = { config, instance: job.instance, runId: job.runId, sample: job.sample, outDir, agentName: job.choice.agent, tools: toolsFromConfig(job.agentConfig.config.tools), limits: job.limits, agentConfig: job.agentConfig, signal: shutdownSignal };
+  const episode = await getAgent(job.choice.agent).play(common, job.choice);
+  return { episode, files: readFiles(outDir), workerDir: outDir, worker };
 }

@@ -177,3 +177,16 @@ describe('evaluate --queue on workers over Redis (real Redis, two engines, the r
     expect(bad.stderr).toMatch(/USAGE.*redis:\/\//);
   });
 });
+
+describe('run --queue: agent episodes as jobs (real Redis, two engines)', () => {
+  it('plays the gold agent on the workers, brings the trajectories back and grades the same as a local evaluation', async () => {
+    await twoWorkers();
+    const run = startCli(['run', '--dataset', DEMO, '--agent', 'gold', '--run-id', 'q-agent', '-j', '2', '--config', configFile, '--queue', queueUrl()], { doneWhen: /predictions: /, overallMs: 900_000 });
+    expect(await run.exit, run.stderr).toBe(0);
+    expect(summary('q-agent')).toEqual(summary('local'));
+    for (const id of readdirSync(path.join(work, 'runs/local/gold'))) {
+      expect(existsSync(path.join(work, 'runs/q-agent/agent', id, '0', 'trajectory.jsonl'))).toBe(true);
+      expect(existsSync(path.join(work, 'runs/q-agent/agent', id, '0', 'result.json'))).toBe(true);
+    }
+  });
+});

@@ -61,7 +61,7 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
     reporter,
   };
   const outcome = values.queue
-    ? await (await import('../../run/queue-evaluate.js')).runEvaluationOnQueue(request, { url: values.queue, name: values.queueName })
+    ? await (await import('../../run/queue-coordinator.js')).runEvaluationOnQueue(request, { url: values.queue, name: values.queueName })
     : await runEvaluation(request);
 
   if (values.json === true) {

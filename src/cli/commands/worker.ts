@@ -41,6 +41,7 @@ export async function workerCommand(values: WorkerOptions): Promise<number> {
       const verdict = isEvaluationError(r) ? `error ${r.error?.code ?? ''}` : r.resolved ? 'resolved' : 'unresolved';
       process.stderr.write(`${jobId}: ${verdict}${info.reused ? ' (reused)' : ''}${info.attempt > 0 ? ` (attempt ${info.attempt + 1})` : ''}\n`);
     },
+    onEpisodeDone: (jobId, e) => process.stderr.write(`${jobId}: episode ${e.exit_status} after ${e.steps} step(s)${e.error ? ` (error ${e.error.code})` : ''}\n`),
   });
   process.stderr.write(`worker ${os.hostname()}:${process.pid} on ${process.env.DOCKER_HOST ?? 'the default Docker engine'}: taking jobs from ${values.queue}, ${concurrency} at a time\n`);
   await new Promise<void>((resolve) => {
