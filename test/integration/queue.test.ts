@@ -145,6 +145,14 @@ describe('evaluate --queue on workers over Redis (real Redis, two engines, the r
     expect(second.stderr).toMatch(/q-killed-worker\/gold\/.*: resolved/);
   });
 
+  it('a rerun of the run id reuses every result through the resume key, whichever engine graded it', async () => {
+    await twoWorkers();
+    const again = startCli(evaluateArgs('q-killed-worker'), { doneWhen: /reports: /, overallMs: 900_000 });
+    expect(await again.exit, again.stderr).toBe(0);
+    expect(again.stderr.match(/\(reused\)/g)).toHaveLength(DEMO_SIZE);
+    expect(summary('q-killed-worker')).toEqual(summary('local'));
+  });
+
   it('a coordinator SIGKILLed mid-run and started again with the same run id attaches and finishes', async () => {
     await twoWorkers();
     const killed = startCli(evaluateArgs('q-coordinator'), { overallMs: 900_000 });
