@@ -19,6 +19,12 @@ export interface SubmitOptions {
   backoffMs: number;
 }
 
+/** How long a coordinator waits for a Redis that went away: SWE_HARNESS_QUEUE_PATIENCE_S, default 300. */
+function patienceFromEnv(): number {
+  const seconds = Number(process.env.SWE_HARNESS_QUEUE_PATIENCE_S ?? 300);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 300) * 1000;
+}
+
 /** How often pending jobs are checked beside the events (events are missed across a Redis restart). */
 const POLL_MS = 2000;
 
@@ -38,6 +44,7 @@ export class JobQueue<D, R> {
   private readonly pending = new Map<string, Pending<D, R>>();
   private poller: NodeJS.Timeout | undefined;
   private lastAnswer = Date.now();
+  private polling = false;
 
   private constructor(
     readonly address: QueueAddress,
@@ -57,7 +64,7 @@ export class JobQueue<D, R> {
     queue.on('error', () => undefined);
     events.on('error', () => undefined);
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    const jq = new JobQueue<D, R>(address, queue, events, opts.patienceMs ?? 300_000);
+    const jq = new JobQueue<D, R>(address, queue, events, opts.patienceMs ?? patienceFromEnv());
     events.on('completed', ({ jobId }) => void jq.check(jobId));
     events.on('failed', ({ jobId }) => void jq.check(jobId));
     events.on('active', ({ jobId }) => opts.onProgress?.(jobId, { phase: 'active' }));
@@ -82,26 +89,48 @@ export class JobQueue<D, R> {
     await (await Job.fromId(this.queue, id))?.remove().catch(() => undefined);
   }
 
+  /** Closes the connections; if Redis is away a graceful close would wait for it, so after 2 s they are dropped. */
   async close(): Promise<void> {
     clearInterval(this.poller);
-    await Promise.all([this.events.close(), this.queue.close()]);
+    const closed = Promise.all([this.events.close(), this.queue.close()]).then(() => true);
+    // Not unref'd: with Redis away nothing else keeps the process alive until the drop below.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
+    const inTime = await Promise.race([closed, late]);
+    clearTimeout(timer);
+    if (inTime) return;
+    // Stops the reconnection at once; its promise waits for a Redis that is not coming, so it is not awaited.
+    void Promise.all([this.events.disconnect(), this.queue.disconnect()]).catch(() => undefined);
   }
 
   private async add(id: string, data: D, opts: SubmitOptions): Promise<void> {
     await this.queue.add('job', data, { jobId: id, attempts: opts.attempts, backoff: { type: 'exponential', delay: opts.backoffMs }, removeOnComplete: false, removeOnFail: false });
   }
 
+  /**
+   * Checks every pending job. A command to a Redis that is away waits for the reconnection
+   * (BullMQ's connections retry forever), so a poll may hang: the patience is measured from
+   * the last poll that finished, whatever the one in flight does.
+   */
   private async pollAll(): Promise<void> {
+    if (Date.now() - this.lastAnswer > this.patienceMs) return this.failAll();
+    if (this.polling) return;
+    this.polling = true;
     try {
       for (const id of [...this.pending.keys()]) await this.check(id, true);
       this.lastAnswer = Date.now();
-    } catch (err) {
-      if (Date.now() - this.lastAnswer < this.patienceMs) return;
-      const error = new HarnessError('QUEUE_UNREACHABLE', `Redis at ${this.address.shown} has not answered for ${Math.round(this.patienceMs / 1000)} s (${err instanceof Error ? err.message : String(err)}); run the same command again with the same run id to resume`);
-      for (const [id, p] of this.pending) {
-        this.pending.delete(id);
-        p.reject(error);
-      }
+    } catch {
+      // Redis is away: the patience above decides when to give up.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private failAll(): void {
+    const error = new HarnessError('QUEUE_UNREACHABLE', `Redis at ${this.address.shown} has not answered for ${Math.round(this.patienceMs / 1000)} s; run the same command again with the same run id to resume`);
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(error);
     }
   }
 

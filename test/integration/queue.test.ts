@@ -176,6 +176,19 @@ describe('evaluate --queue on workers over Redis (real Redis, two engines, the r
     expect(summary('q-redis-restart')).toEqual(summary('local'));
   });
 
+  it('Redis gone for good mid-run: the coordinator exits 1 with QUEUE_UNREACHABLE after its patience (it used to hang, or exit 0 silently)', async () => {
+    const port = await freePort();
+    const lone = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await until('the lone Redis', () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG');
+    // A queue no worker takes from: the run waits on Redis alone.
+    const args = ['evaluate', '--dataset', DEMO, '--predictions', 'gold', '--run-id', 'q-redis-gone', '--config', configFile, '--queue', `redis://127.0.0.1:${port}`, '--queue-name', 'nobody'];
+    const coordinator = startCli(args, { env: { SWE_HARNESS_QUEUE_PATIENCE_S: '3' }, doneWhen: /QUEUE_UNREACHABLE/, overallMs: 120_000 });
+    await coordinator.printed(/5 instance\(s\)/);
+    lone.kill('SIGKILL');
+    expect(await coordinator.exit).toBe(1);
+    expect(coordinator.stderr).toMatch(/QUEUE_UNREACHABLE.*has not answered for 3 s.*same run id to resume/);
+  });
+
   it('an unreachable Redis and a bad URL are clear errors, not a hang', () => {
     const down = spawnSync(process.execPath, [CLI, 'queue', 'status', '--queue', 'redis://127.0.0.1:1'], { encoding: 'utf8', timeout: 60_000 });
     expect(down.status).toBe(1);
