@@ -47,9 +47,10 @@ export function parseQueueUrl(url: string): QueueAddress {
  * Fails fast, with the reason, when Redis does not answer: the long-lived connections of a
  * run reconnect forever (Redis restarting mid-run is survivable), so they cannot be the check.
  */
-export async function assertReachable(address: QueueAddress, timeoutMs = 5000): Promise<void> {
+export async function assertReachable(address: QueueAddress, queueName = DEFAULT_QUEUE_NAME, timeoutMs = 5000): Promise<void> {
   let lastError: unknown;
-  const probe = new Queue('probe', {
+  // Of the queue about to be used: a probe writes the queue's meta key, so no other key is left behind.
+  const probe = new Queue(queueName, {
     connection: { ...(address.connection as object), retryStrategy: () => null, connectTimeout: timeoutMs, maxRetriesPerRequest: 1 },
   });
   probe.on('error', (err) => (lastError = err));

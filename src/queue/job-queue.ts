@@ -56,8 +56,8 @@ export class JobQueue<D, R> {
 
   static async open<D, R>(url: string, opts: { name?: string; patienceMs?: number; onProgress?: (jobId: string, progress: unknown) => void } = {}): Promise<JobQueue<D, R>> {
     const address = parseQueueUrl(url);
-    await assertReachable(address);
     const name = opts.name ?? DEFAULT_QUEUE_NAME;
+    await assertReachable(address, name);
     const queue = new Queue(name, { connection: address.connection });
     const events = new QueueEvents(name, { connection: address.connection });
     // Reconnection is ioredis's job; the poll below decides when an outage is too long.

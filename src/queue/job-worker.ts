@@ -34,7 +34,7 @@ export interface RunningWorker {
  */
 export async function startJobWorker<D, R>(url: string, opts: WorkerOptions, process: (data: D, ctx: JobContext) => Promise<R>): Promise<RunningWorker> {
   const address = parseQueueUrl(url);
-  await assertReachable(address);
+  await assertReachable(address, opts.name ?? DEFAULT_QUEUE_NAME);
   const stalledMs = opts.stalledMs ?? 30_000;
   const worker = new Worker<D, R>(
     opts.name ?? DEFAULT_QUEUE_NAME,

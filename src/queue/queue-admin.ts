@@ -10,7 +10,7 @@ export interface QueueStatus {
 
 async function withQueue<T>(url: string, name: string | undefined, body: (q: Queue) => Promise<T>): Promise<T> {
   const address = parseQueueUrl(url);
-  await assertReachable(address);
+  await assertReachable(address, name ?? DEFAULT_QUEUE_NAME);
   const queue = new Queue(name ?? DEFAULT_QUEUE_NAME, { connection: address.connection });
   queue.on('error', () => undefined);
   try {
