@@ -18,6 +18,9 @@ bash scripts/ensure-registry.sh
 bash scripts/ensure-browser.sh
 # Podman's Docker-compatible socket, for the Podman test; without it that test skips, saying why.
 bash scripts/ensure-podman.sh || log "Podman is not available here (see above): its test skips"
+# Redis on loopback for the queue (BullMQ) tests, and a second engine so they have two hosts.
+bash scripts/ensure-redis.sh
+bash scripts/ensure-second-docker.sh || log "no second Docker engine: the queue tests use one"
 os_image=${SWE_HARNESS_OS_IMAGE:-swe-harness/os:bookworm}
 if ! docker image inspect "$os_image" >/dev/null 2>&1; then
   log "making the offline OS image $os_image (debootstrap, about a minute)"

@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'SANDBOX'
   | 'PATCH_UNREADABLE'
   | 'RUN_LOCKED'
+  | 'QUEUE_UNREACHABLE'
+  | 'QUEUE_JOB_FAILED'
   | 'SESSION_GONE'
   | 'TOOL_ARGS'
   | 'MODEL_AUTH'

@@ -7,6 +7,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
   /** Orchestration: evaluate batches, agent runs, resume, reporting hooks. */
   ['run'],
+  /** The run's queue and ledger on Redis (BullMQ), for workers on several machines. */
+  ['queue'],
   ['agent', 'mcp'],
   ['evaluation', 'tools', 'function-level', 'mining'],
   /** Sessions build their instance image first, so sandbox sits on images. */

@@ -65,6 +65,8 @@ function program(): Command {
     .option('--dry-run', 'without Docker: say what would happen (as plan)')
     .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (by created_at)")
     .option('--json', 'print the summaries as JSON')
+    .option('--queue <url>', 'grade on the workers of this queue (redis://HOST:PORT) instead of here')
+    .option('--queue-name <name>', "with --queue: the queue's name (default swe-harness)")
     .action(async (opts) => done(await (await import('./commands/evaluate.js')).evaluateCommand(sampleSeed(opts))));
 
   oldSeed(selection(root.command('plan').description('without Docker: the spec entry, images and problems of each instance (as evaluate --dry-run)')))
@@ -92,6 +94,8 @@ function program(): Command {
     .option('--replay-from <dir>', "replay: an earlier run's agent folder")
     .option('--agent-command <cmd>', 'command: the outside agent program')
     .option('--cutoff <date>', "a model's training cutoff: resolved rates before and after it (by created_at)")
+    .option('--queue <url>', 'play and grade on the workers of this queue (redis://HOST:PORT) instead of here')
+    .option('--queue-name <name>', "with --queue: the queue's name (default swe-harness)")
     .action(async (opts) => done(await (await import('./commands/run.js')).runCommand(opts)));
 
   const tasks = root.command('tasks').description('mine a git history into validated tasks, or validate a dataset');
@@ -187,6 +191,25 @@ function program(): Command {
     .option('--config <file>', 'the harness config (YAML)')
     .option('--repo-cache <dir>', 'a folder of local clones or mirrors (repeatable)', collect, [] as string[])
     .action(async (opts) => done(await (await import('./commands/mcp.js')).mcpCommand(opts)));
+
+  root
+    .command('worker')
+    .description("grade a queue's jobs on this host's Docker engine until stopped (see evaluate --queue)")
+    .option('--queue <url>', 'the queue: redis://HOST:PORT')
+    .option('--queue-name <name>', "the queue's name (default swe-harness)")
+    .option('-j, --max-workers <n>', 'jobs at a time (default: the number of cores)')
+    .option('--docker-host <url>', 'the engine to use (sets DOCKER_HOST), e.g. unix:///run/other.sock')
+    .option('--stalled-ms <ms>', "a dead worker's job is taken over after about this long (default 30000)")
+    .action(async (opts) => done(await (await import('./commands/worker.js')).workerCommand(opts)));
+
+  root
+    .command('queue')
+    .description("status | drain | clean of a queue: its jobs and workers; drop jobs not started; drop results nobody collected")
+    .argument('[args...]', 'status, drain or clean')
+    .option('--queue <url>', 'the queue: redis://HOST:PORT')
+    .option('--queue-name <name>', "the queue's name (default swe-harness)")
+    .option('--json', 'status: as JSON')
+    .action(async (args, opts) => done(await (await import('./commands/queue.js')).queueCommand(opts, args)));
 
   root
     .command('cleanup')

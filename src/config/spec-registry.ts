@@ -20,6 +20,13 @@ export interface ResolvedSpec {
 
 export type ImageSource = NonNullable<EnvSpec['source']>;
 
+/** A repo spec file as read, by the repo name it was asked for. */
+export interface LoadedRepoSpec {
+  repo: string;
+  spec: RepoSpec;
+  file: string;
+}
+
 function covers(entry: EnvSpec, version: string): boolean {
   return entry.versions.includes(version) || (entry.version_range !== undefined && versionInRange(version, entry.version_range));
 }
@@ -40,6 +47,25 @@ export class SpecRegistry {
   /** The registry for a harness config: its spec folders and its image source. */
   static forConfig(config: { spec_dirs: string[]; images: { source: ImageSource } }): SpecRegistry {
     return new SpecRegistry(config.spec_dirs, config.images.source);
+  }
+
+  /**
+   * A registry that answers from repo specs already read elsewhere (a queue job carries the
+   * coordinator's), reading no folder: a worker needs no spec files, and resolves the same way.
+   */
+  static withLoaded(config: { images: { source: ImageSource } }, loaded: LoadedRepoSpec[]): SpecRegistry {
+    const registry = new SpecRegistry([], config.images.source);
+    for (const l of loaded) registry.cache.set(l.repo, { spec: l.spec, file: l.file });
+    return registry;
+  }
+
+  /** A repo's spec as read from its file, or undefined when there is none (resolve says why). */
+  loaded(repo: string): LoadedRepoSpec | undefined {
+    try {
+      return { repo, ...this.load(repo) };
+    } catch {
+      return undefined;
+    }
   }
 
   /** The spec entry for one instance's repo and version, or an error naming the file to write. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { errorCode, errorMessage } from '../errors.js';
-import { runEvaluation, withRunLock, type EvaluationOutcome } from './evaluate-batch.js';
+import { runEvaluation, withRunLock, type EvaluationOutcome, type RemoteEvaluator } from './evaluate-batch.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Prediction } from '../instance/predictions.js';
 import type { Reporter } from '../report/reporter.js';
@@ -35,6 +35,21 @@ export interface AgentRunRequest {
   signal: AbortSignal;
   reporter?: Reporter;
   onEpisode?: (result: EpisodeResult) => void;
+  /** Plays episodes and grades elsewhere (a queue's workers, see queue-coordinator.ts) instead of here. */
+  remote?: RemoteAgentRun;
+}
+
+/** One episode to play elsewhere, with what a local run would pass to the agent. */
+export interface RemoteEpisode {
+  instance: Instance;
+  sample: number;
+  outDir: string;
+  agentConfig: LoadedAgentConfig;
+}
+
+export interface RemoteAgentRun {
+  episode: (episode: RemoteEpisode) => Promise<EpisodeResult>;
+  evaluate: RemoteEvaluator;
 }
 
 export interface AgentRunOutcome {
@@ -62,12 +77,12 @@ async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
   checkRunAgentConfig(runDir, agentConfig, req.allowConfigChange ?? false);
   const tools = toolsFromConfig(agentConfig.config.tools);
   const jobs = req.instances.flatMap((instance) => Array.from({ length: req.samples }, (_, sample) => ({ instance, sample })));
-  const episodes = await runPool(jobs, req.concurrency, async ({ instance, sample }) => {
+  // Remote: every episode is enqueued at once; the workers' -j is the limit.
+  const episodes = await runPool(jobs, req.remote ? jobs.length : req.concurrency, async ({ instance, sample }) => {
     const outDir = pathInside(runDir, 'agent', instance.instance_id, String(sample));
     const common = { config: req.config, instance, runId: req.runId, sample, outDir, agentName: req.choice.agent, tools, limits: req.limits, agentConfig, repoDirs: req.repoDirs, signal: req.signal };
-    const result = await getAgent(req.choice.agent)
-      .play(common, req.choice)
-      .catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, err));
+    const played = req.remote ? req.remote.episode({ instance, sample, outDir, agentConfig }) : getAgent(req.choice.agent).play(common, req.choice);
+    const result = await played.catch((err: unknown): EpisodeResult => failedEpisode(instance, sample, req, err));
     req.onEpisode?.(result);
     return result;
   });
@@ -79,7 +94,7 @@ async function runAgentsLocked(req: AgentRunRequest): Promise<AgentRunOutcome> {
   const evaluations: EvaluationOutcome[] = [];
   for (let sample = 0; sample < req.samples; sample++) {
     const predictions = new Map<string, Prediction>(episodes.filter((e) => e.sample === sample).map((e) => [e.instance_id, prediction(e, modelName(sample))]));
-    evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, cutoff: req.cutoff, reporter: req.reporter }));
+    evaluations.push(await runEvaluation({ config: req.config, runId: req.runId, instances: req.instances, predictions, concurrency: req.concurrency, repoDirs: req.repoDirs, cutoff: req.cutoff, reporter: req.reporter, remote: req.remote?.evaluate }));
   }
   const resolved: Record<string, boolean> = {};
   evaluations.forEach((evaluation, sample) => {

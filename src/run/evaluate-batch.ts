@@ -46,7 +46,14 @@ export interface EvaluationRequest {
   /** A model's training cutoff (ISO): the summaries get a time split by created_at. */
   cutoff?: string;
   reporter?: Reporter;
+  /**
+   * Grades each instance elsewhere (a queue's workers, see queue-coordinator.ts) instead of in
+   * this process, which then touches no container engine; the run folder is written the same.
+   */
+  remote?: RemoteEvaluator;
 }
+
+export type RemoteEvaluator = (instance: Instance, prediction: Prediction) => Promise<{ result: InstanceResult; reused: boolean }>;
 
 export interface EvaluationOutcome {
   summaries: RunSummary[];
@@ -95,14 +102,17 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
   const builder = makeImageBuilder(req.config, specs, req.instances, req.repoDirs, (p) => req.reporter?.onTransfer?.(p));
   // Grading containers of this run id made by a process that is gone (killed): those of a
   // live process are its work in progress, on this run id from another checkout or machine.
-  await removeOrphanGradingContainers(req.runId);
-  const engine = await containerRuntime().engine().catch(() => undefined);
+  if (!req.remote) await removeOrphanGradingContainers(req.runId);
+  // Remote: the workers' engines grade; this process may have none to ask.
+  const engine = req.remote ? undefined : await containerRuntime().engine().catch(() => undefined);
   for (const caveat of engine ? engineCaveats(engine) : []) req.reporter?.onNotice?.(caveat);
   const submitted = req.instances.filter((i) => req.predictions.has(i.instance_id));
   req.reporter?.onRunStart?.({ runId: req.runId, total: submitted.length });
-  const results = await runPool(submitted, req.concurrency, async (instance) => {
+  const evaluate = req.remote ?? ((instance: Instance, prediction: Prediction) => evaluateOne(instance, prediction, { ...req, runDir, specs, builder }));
+  // Remote: every job is enqueued at once; the workers' -j is the limit.
+  const results = await runPool(submitted, req.remote ? submitted.length : req.concurrency, async (instance) => {
     const prediction = req.predictions.get(instance.instance_id) as Prediction;
-    const { result, reused } = await evaluateOne(instance, prediction, { ...req, runDir, specs, builder });
+    const { result, reused } = await evaluate(instance, prediction);
     req.reporter?.onInstanceDone?.(result, { reused });
     return result;
   });
@@ -112,13 +122,14 @@ async function evaluateAll(req: EvaluationRequest): Promise<EvaluationOutcome> {
   return { summaries, results, runDir };
 }
 
-interface OneContext extends EvaluationRequest {
+export interface OneContext extends EvaluationRequest {
   runDir: string;
   specs: SpecRegistry;
   builder: ImageBuilder;
 }
 
-async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneContext): Promise<{ result: InstanceResult; reused: boolean }> {
+/** One instance, graded here: what a local run does for each, and what a queue worker does for a job. */
+export async function evaluateOne(instance: Instance, prediction: Prediction, ctx: OneContext): Promise<{ result: InstanceResult; reused: boolean }> {
   const id = instance.instance_id;
   const outDir = pathInside(ctx.runDir, modelDirName(prediction.model_name_or_path), id);
   const reportPath = path.join(outDir, 'report.json');

@@ -30,6 +30,8 @@ export interface EvaluateOptions extends SelectionOptions {
   /** Function-level samples (FILE, canonical, empty): routes to evaluate-samples.ts. */
   samples?: string;
   timeout?: string;
+  queue?: string;
+  queueName?: string;
 }
 
 export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
@@ -50,9 +52,10 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
   const selectedIds = new Set(selection.instances.map((i) => i.instance_id));
   const selectedPredictions = new Map([...predictions.byId].filter(([id]) => selectedIds.has(id)));
   const badPredictions = predictions.problems.filter((p) => p.instanceId !== undefined && selectedIds.has(p.instanceId));
-  await containerRuntime().assertAvailable();
+  // With a queue, the workers' engines grade: this machine needs none.
+  if (!values.queue) await containerRuntime().assertAvailable();
 
-  const outcome = await runEvaluation({
+  const request = {
     config: selection.config,
     runId,
     instances: selection.instances,
@@ -64,7 +67,10 @@ export async function evaluateCommand(values: EvaluateOptions): Promise<number> 
     predictionsFile: predictionsSource,
     cutoff,
     reporter,
-  });
+  };
+  const outcome = values.queue
+    ? await (await import('../../run/queue-coordinator.js')).runEvaluationOnQueue(request, { url: values.queue, name: values.queueName })
+    : await runEvaluation(request);
 
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(outcome.summaries, null, 2)}\n`);

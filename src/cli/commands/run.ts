@@ -15,6 +15,8 @@ import { writeRunReport } from './report.js';
 
 /** `seed` is the model's sampling seed (the instance sample's is --sample-seed). */
 export interface RunOptions extends SelectionOptions, ModelFlags {
+  queue?: string;
+  queueName?: string;
   agent?: string;
   runId?: string;
   samples?: string;
@@ -48,10 +50,11 @@ export async function runCommand(values: RunOptions): Promise<number> {
     command: values.agentCommand,
   };
   getAgent(agent).check?.(choice);
-  await containerRuntime().assertAvailable();
+  // With a queue, the workers' engines play and grade: this machine needs none.
+  if (!values.queue) await containerRuntime().assertAvailable();
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
-  const outcome = await runAgents({
+  const request: Parameters<typeof runAgents>[0] = {
     config,
     runId,
     instances: selection.instances,
@@ -73,7 +76,10 @@ export async function runCommand(values: RunOptions): Promise<number> {
     signal: abort.signal,
     reporter: new ProgressReporter(),
     onEpisode: (e) => process.stderr.write(`${e.instance_id}#${e.sample}: ${e.exit_status} after ${e.steps} step(s), ${e.patch === null ? 'patch unknown' : `${e.patch.length} bytes of patch`}${e.error ? ` (error ${e.error.code}: ${e.error.message})` : ''}\n`),
-  });
+  };
+  const outcome = values.queue
+    ? await (await import('../../run/queue-coordinator.js')).runAgentsOnQueue(request, { url: values.queue, name: values.queueName })
+    : await runAgents(request);
   const rows = outcome.episodes.map((e) => [e.instance_id, String(e.sample), e.exit_status, String(e.steps), `$${e.cost_usd.toFixed(4)}`, outcome.resolved[`${e.instance_id}#${e.sample}`] ? 'yes' : 'no', e.error?.code ?? '']);
   process.stdout.write(`\n${renderTable(['instance', 'sample', 'exit', 'steps', 'cost', 'resolved', 'error'], rows)}\n`);
   process.stdout.write(`predictions: ${outcome.predictionsFile}\n`);
