@@ -72,6 +72,8 @@ async function twoWorkers(): Promise<void> {
 function summary(runId: string): Record<string, unknown> {
   const s = JSON.parse(readFileSync(path.join(work, 'runs', runId, `gold.${runId}.json`), 'utf8')) as Record<string, unknown>;
   delete s.run_id;
+  // Where a run was graded, not what: a local run names its engine, a queue run has one per worker.
+  delete s.engine;
   return s;
 }
 
