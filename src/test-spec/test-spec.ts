@@ -12,7 +12,7 @@ import { shellQuote } from '../util/shell.js';
 import { TESTBED } from '../grading/eval-markers.js';
 import type { LayerPlan } from '../repo/history-layers.js';
 import { makeEvalScript } from './eval-script.js';
-import { advanceSteps } from './repo-layer.js';
+import { advanceTo } from './repo-layer.js';
 import { formatDirectives, testDirectives } from './patch-files.js';
 import { runnerGuard, type RunnerGuard } from './runner-guard.js';
 
@@ -78,6 +78,28 @@ function runSteps(steps: string[]): string[] {
   return steps.map((step) => `RUN ${step.includes('\n') ? `bash -euo pipefail -c ${shellQuote(step)}` : step}`);
 }
 
+/**
+ * Consecutive one-line steps in one RUN, each in a subshell so that it fails alone as its own
+ * RUN would: every RUN is a container start and a commit, seconds on a loaded machine.
+ */
+function runTogether(steps: string[]): string[] {
+  const lines: string[] = [];
+  let group: string[] = [];
+  const flush = () => {
+    if (group.length > 0) lines.push(`RUN ${group.map((step) => `(${step})`).join(' && ')}`);
+    group = [];
+  };
+  for (const step of steps) {
+    if (!step.includes('\n')) group.push(step);
+    else {
+      flush();
+      lines.push(...runSteps([step]));
+    }
+  }
+  flush();
+  return lines;
+}
+
 function envLines(env: Record<string, string>): string[] {
   return Object.entries(env).map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}`);
 }
@@ -124,14 +146,20 @@ export const REPO_LAYER_ARG = 'REPO_LAYER';
  * time, but it is a function of base_commit and the layer plan, so the hash holds both.
  */
 function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe, layers: LayerPlan): ImageRecipe {
+  const advance = advanceTo(instance.base_commit);
   const lines = [
     `ARG ${REPO_LAYER_ARG}`,
+    // The layer holds /testbed as WORKDIR and the env image's bash SHELL.
     `FROM \${${REPO_LAYER_ARG}}`,
-    'SHELL ["/bin/bash", "-c"]',
-    ...advanceSteps(instance.base_commit),
-    ...runSteps([...requirementsStep(env.requirements), ...env.pre_install, ...env.install]),
-    // Files the install made (egg-info, build output) are not the agent's change: ignore them.
-    "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
+    advance.copy,
+    ...runTogether([
+      advance.command,
+      ...requirementsStep(env.requirements),
+      ...env.pre_install,
+      ...env.install,
+      // Files the install made (egg-info, build output) are not the agent's change: ignore them.
+      "git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
+    ]),
   ];
   const dockerfile = `${lines.join('\n')}\n`;
   const hash = contentHash({ dockerfile, parent: envImage.hash, repo: instance.repo, commit: instance.base_commit, layers });
