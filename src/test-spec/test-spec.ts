@@ -79,14 +79,15 @@ function runSteps(steps: string[]): string[] {
 }
 
 /**
- * Consecutive one-line steps in one RUN, each in a subshell so that it fails alone as its own
- * RUN would: every RUN is a container start and a commit, seconds on a loaded machine.
+ * Consecutive one-line steps in one RUN, each its own `bash -c` as its own RUN would run it
+ * (a step may end in a comment, or `exit`): every RUN is a container start and a commit,
+ * seconds on a loaded machine.
  */
 function runTogether(steps: string[]): string[] {
   const lines: string[] = [];
   let group: string[] = [];
   const flush = () => {
-    if (group.length > 0) lines.push(`RUN ${group.map((step) => `(${step})`).join(' && ')}`);
+    if (group.length > 0) lines.push(`RUN ${group.map((step) => `bash -c ${shellQuote(step)}`).join(' && ')}`);
     group = [];
   };
   for (const step of steps) {
