@@ -29,6 +29,8 @@ export const harnessConfigSchema = z
         debian_suite: z.string().min(1),
         debian_mirror: z.string().min(1),
         log_dir: z.string().min(1),
+        /** Shared repository layers (src/images/repo-layers.ts): floors every N first-parent commits, chains of D links. */
+        repo_layers: z.object({ every: z.number().int().positive(), depth: z.number().int().positive().max(40) }).strict(),
         prebuilt: z
           .object({
             /** null: build every image here; a namespace: use published instance images. */

@@ -29,7 +29,7 @@ export interface PlanProblem {
 }
 
 export interface PlannedImage {
-  kind: 'base' | 'env' | 'instance';
+  kind: 'base' | 'env' | 'repo' | 'instance';
   tag: string;
   /** The image it is built FROM: one of ours, the offline OS image, or a registry image to pull. */
   from: string;

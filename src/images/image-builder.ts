@@ -5,10 +5,11 @@ import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
 import type { TransferListener } from '../util/transfer-progress.js';
 import { HarnessError } from '../errors.js';
-import { checkoutAtCommit } from '../repo/checkout.js';
+import { ensureMirror } from '../repo/checkout.js';
 import { LABELS } from '../runtime/labels.js';
 import { containerRuntime } from '../runtime/registry.js';
-import type { ImageRecipe, TestSpec } from '../test-spec/test-spec.js';
+import { REPO_LAYER_ARG, type ImageRecipe, type TestSpec } from '../test-spec/test-spec.js';
+import { ensureRepoLayers, objectPack, type BuildInputs, type EnsureImage, type RepoLayer } from './repo-layers.js';
 import { KeyedLock } from '../util/keyed-lock.js';
 import { pathInside } from '../util/safe-path.js';
 
@@ -16,8 +17,8 @@ export interface BuiltImages {
   base: string;
   env: string;
   instance: string;
-  /** Which of the three this call had to build (false: found by its content-hash tag). */
-  built: { base: boolean; env: boolean; instance: boolean };
+  /** Which layers this call had to build (false: found by its content-hash tag); repo: any shared repository layer. */
+  built: { base: boolean; env: boolean; repo?: boolean; instance: boolean };
 }
 
 export interface RepoSourceResolver {
@@ -43,8 +44,27 @@ export class ImageBuilder {
     await this.ensureOsImage();
     const base = await this.ensure(spec.base, spec);
     const env = await this.ensure(spec.envImage, spec);
-    const instance = await this.ensure(spec.instanceImage, spec);
-    return { base: base.id, env: env.id, instance: instance.id, built: { base: base.built, env: env.built, instance: instance.built } };
+    let repo = false;
+    const instance = await this.ensure(spec.instanceImage, spec, undefined, async () => {
+      const { inputs, layer } = await this.instanceInputs(spec);
+      repo = layer.built;
+      return inputs;
+    });
+    return { base: base.id, env: env.id, instance: instance.id, built: { base: base.built, env: env.built, repo, instance: instance.built } };
+  }
+
+  /** The shared repository layer below base_commit (built when missing) and the pack from it. */
+  private async instanceInputs(spec: TestSpec): Promise<{ inputs: BuildInputs; layer: RepoLayer }> {
+    const loc = { repo: spec.repo, source: this.repoSource(spec), cacheDir: this.config.repo_cache, instanceId: spec.instanceId };
+    const mirror = await ensureMirror(loc, spec.baseCommit);
+    const ensureLayer: EnsureImage = (recipe, s, prepare) => this.ensure(recipe, s, undefined, prepare);
+    const layer = await ensureRepoLayers(spec, loc, mirror, this.config.images.repo_layers, ensureLayer);
+    const inputs = {
+      fill: objectPack(mirror, layer.commit, spec.baseCommit, spec.instanceId),
+      buildArgs: { [REPO_LAYER_ARG]: layer.tag },
+      labels: { [LABELS.parent]: layer.id },
+    };
+    return { inputs, layer };
   }
 
   /**
@@ -64,12 +84,14 @@ export class ImageBuilder {
     return { base: '', env: pulled.id, instance: instance.id, built: { base: false, env: pulled.built, instance: instance.built } };
   }
 
-  private async ensure(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<{ id: string; built: boolean }> {
+  /** `prepare` runs only when the image is missing: what its build needs besides the recipe. */
+  private async ensure(recipe: ImageRecipe, spec: TestSpec, parentId?: string, prepare?: () => Promise<BuildInputs>): Promise<{ id: string; built: boolean }> {
     return this.locks.run(recipe.tag, async () => {
       const existing = await containerRuntime().imageId(recipe.tag);
       const sameParent = parentId === undefined || (existing !== undefined && (await containerRuntime().imageLabels(existing))[LABELS.parent] === parentId);
       if (existing && sameParent) return { id: existing, built: false };
-      return { id: await this.build(recipe, spec, parentId), built: true };
+      const inputs = prepare ? await prepare() : {};
+      return { id: await this.build(recipe, spec, parentId, inputs), built: true };
     });
   }
 
@@ -77,17 +99,12 @@ export class ImageBuilder {
     return pathInside(this.config.images.log_dir, recipe.kind, `${recipe.tag.replace(/[/:]/g, '_')}.log`);
   }
 
-  private async build(recipe: ImageRecipe, spec: TestSpec, parentId?: string): Promise<string> {
+  private async build(recipe: ImageRecipe, spec: TestSpec, parentId: string | undefined, inputs: BuildInputs): Promise<string> {
     const contextDir = mkdtempSync(path.join(os.tmpdir(), `swe-harness-${recipe.kind}-`));
     try {
       writeDockerfile(contextDir, recipe.dockerfile);
-      const entries = ['Dockerfile'];
-      if (recipe.kind === 'instance' && !spec.prebuiltImage) {
-        const location = { repo: spec.repo, source: this.repoSource(spec), cacheDir: this.config.repo_cache, instanceId: spec.instanceId };
-        await checkoutAtCommit(location, spec.baseCommit, path.join(contextDir, 'repo'));
-        entries.push('repo');
-      }
-      const labels: Record<string, string> = { [LABELS.kind]: recipe.kind, [LABELS.hash]: recipe.hash };
+      const entries = ['Dockerfile', ...(inputs.fill ? await inputs.fill(contextDir) : [])];
+      const labels: Record<string, string> = { [LABELS.kind]: recipe.kind, [LABELS.hash]: recipe.hash, ...inputs.labels };
       if (recipe.kind === 'instance') labels[LABELS.instance] = spec.instanceId;
       if (parentId) labels[LABELS.parent] = parentId;
       return await containerRuntime().buildImage({
@@ -95,7 +112,7 @@ export class ImageBuilder {
         entries,
         tag: recipe.tag,
         labels,
-        buildArgs: recipe.buildArgs,
+        buildArgs: { ...recipe.buildArgs, ...inputs.buildArgs },
         logPath: this.logPath(recipe),
         timeoutSeconds: spec.env.timeouts.build,
         instanceId: recipe.kind === 'instance' ? spec.instanceId : undefined,

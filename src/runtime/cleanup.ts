@@ -85,12 +85,17 @@ export interface ManagedImage {
   kind: string;
   hash: string;
   instance?: string;
+  /** The image it was made from, where its tag does not say (a shared repository layer). */
+  parent?: string;
   sizeBytes: number;
   created: Date;
 }
 
 function managedImage(img: ImageInfo, kind = img.labels[LABELS.kind] ?? '?'): ManagedImage {
-  return { id: img.id, tags: img.tags, kind, hash: img.labels[LABELS.hash] ?? '', instance: img.labels[LABELS.instance], sizeBytes: img.sizeBytes, created: img.created };
+  return {
+    id: img.id, tags: img.tags, kind, hash: img.labels[LABELS.hash] ?? '', instance: img.labels[LABELS.instance], parent: img.labels[LABELS.parent],
+    sizeBytes: img.sizeBytes, created: img.created,
+  };
 }
 
 export async function listManagedImages(runtime: ContainerRuntime = containerRuntime()): Promise<ManagedImage[]> {

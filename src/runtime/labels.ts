@@ -18,8 +18,14 @@ export const LABELS = {
   process: `${LABEL_PREFIX}.process`,
   /** A session's state file: the session lives on after its process while that file says so. */
   sessionState: `${LABEL_PREFIX}.session-state`,
-  /** On an image made from a published one: the id of the image it was made from. */
+  /**
+   * The id of the image it was made from, where that is not fixed by its tag: a published
+   * image, or a shared repository layer (what `images prune` keeps while instances use it).
+   */
   parent: `${LABEL_PREFIX}.parent`,
+  /** On a shared repository layer: owner/name and the commit its history ends at. */
+  repo: `${LABEL_PREFIX}.repo`,
+  commit: `${LABEL_PREFIX}.commit`,
 } as const;
 
 /** The labels with the harness's own mark added: what `cleanup` and `images list` look for. */

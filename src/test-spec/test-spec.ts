@@ -10,13 +10,15 @@ import type { Instance } from '../instance/instance-schema.js';
 import { contentHash } from '../util/hash.js';
 import { shellQuote } from '../util/shell.js';
 import { TESTBED } from '../grading/eval-markers.js';
+import type { LayerPlan } from '../repo/history-layers.js';
 import { makeEvalScript } from './eval-script.js';
+import { advanceTo } from './repo-layer.js';
 import { formatDirectives, testDirectives } from './patch-files.js';
 import { runnerGuard, type RunnerGuard } from './runner-guard.js';
 
 /** One image to build: its Dockerfile, build args, and the tag that is its content hash. */
 export interface ImageRecipe {
-  kind: 'base' | 'env' | 'instance';
+  kind: 'base' | 'env' | 'repo' | 'instance';
   tag: string;
   hash: string;
   dockerfile: string;
@@ -76,6 +78,29 @@ function runSteps(steps: string[]): string[] {
   return steps.map((step) => `RUN ${step.includes('\n') ? `bash -euo pipefail -c ${shellQuote(step)}` : step}`);
 }
 
+/**
+ * Consecutive one-line steps in one RUN, each its own `bash -c` as its own RUN would run it
+ * (a step may end in a comment, or `exit`): every RUN is a container start and a commit,
+ * seconds on a loaded machine.
+ */
+function runTogether(steps: string[]): string[] {
+  const lines: string[] = [];
+  let group: string[] = [];
+  const flush = () => {
+    if (group.length > 0) lines.push(`RUN ${group.map((step) => `bash -c ${shellQuote(step)}`).join(' && ')}`);
+    group = [];
+  };
+  for (const step of steps) {
+    if (!step.includes('\n')) group.push(step);
+    else {
+      flush();
+      lines.push(...runSteps([step]));
+    }
+  }
+  flush();
+  return lines;
+}
+
 function envLines(env: Record<string, string>): string[] {
   return Object.entries(env).map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}`);
 }
@@ -113,19 +138,32 @@ function requirementsStep(files: string[]): string[] {
   return [`for f in ${list}; do if [ -f "$f" ]; then python3 -m pip install --no-cache-dir -r "$f"; break; fi; done`];
 }
 
-function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe): ImageRecipe {
+/** The build arg naming the shared repository layer an instance image starts from. */
+export const REPO_LAYER_ARG = 'REPO_LAYER';
+
+/**
+ * FROM the repository's shared layer at the instance's floor (src/images/repo-layers.ts),
+ * adding only the objects and files from there to base_commit. The layer is named at build
+ * time, but it is a function of base_commit and the layer plan, so the hash holds both.
+ */
+function instanceRecipe(instance: Instance, env: EnvSpec, envImage: ImageRecipe, layers: LayerPlan): ImageRecipe {
+  const advance = advanceTo(instance.base_commit);
   const lines = [
-    `FROM ${envImage.tag}`,
-    'SHELL ["/bin/bash", "-c"]',
-    // The repository at base_commit, with no history or refs after it (see repo/checkout.ts).
-    `COPY repo/ ${TESTBED}/`,
-    `WORKDIR ${TESTBED}`,
-    ...runSteps([...requirementsStep(env.requirements), ...env.pre_install, ...env.install]),
-    // Files the install made (egg-info, build output) are not the agent's change: ignore them.
-    "RUN git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
+    `ARG ${REPO_LAYER_ARG}`,
+    // The layer holds /testbed as WORKDIR and the env image's bash SHELL.
+    `FROM \${${REPO_LAYER_ARG}}`,
+    advance.copy,
+    ...runTogether([
+      advance.command,
+      ...requirementsStep(env.requirements),
+      ...env.pre_install,
+      ...env.install,
+      // Files the install made (egg-info, build output) are not the agent's change: ignore them.
+      "git status --porcelain --untracked-files=all | sed -n 's/^?? //p' >> .git/info/exclude; git status --short | head -5",
+    ]),
   ];
   const dockerfile = `${lines.join('\n')}\n`;
-  const hash = contentHash({ dockerfile, parent: envImage.hash, repo: instance.repo, commit: instance.base_commit });
+  const hash = contentHash({ dockerfile, parent: envImage.hash, repo: instance.repo, commit: instance.base_commit, layers });
   const tag = `swe-harness/instance:${tagSafe(instance.instance_id)}-${hash.slice(0, 12)}`;
   return { kind: 'instance', tag, hash, dockerfile, buildArgs: {}, parent: envImage };
 }
@@ -191,7 +229,7 @@ export function makeTestSpec(instance: Instance, resolved: ResolvedSpec, config:
   checkLogParser(env.log_parser, file, instance.instance_id);
   const base = prebuiltImage ? undefined : baseRecipe(env, config, file);
   const envImage = base ? envRecipe(env, base, file) : undefined;
-  const instanceImage = envImage ? instanceRecipe(instance, env, envImage) : prebuiltInstanceRecipe(instance, prebuiltImage as string);
+  const instanceImage = envImage ? instanceRecipe(instance, env, envImage, config.images.repo_layers) : prebuiltInstanceRecipe(instance, prebuiltImage as string);
   const testFiles = testDirectives(instance.test_patch);
   // A test file named like an option (-x.py) would be read as one by the runner.
   const testCommand = env.test_cmd.replaceAll('{tests}', formatDirectives(testFiles, env.test_directives).map((f) => shellQuote(f.startsWith('-') ? `./${f}` : f)).join(' '));

@@ -2,6 +2,7 @@ import { SpecRegistry } from '../../config/spec-registry.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { listImagesByReference, listManagedImages, type ManagedImage } from '../../runtime/cleanup.js';
 import { errorMessage, HarnessError } from '../../errors.js';
+import { pruneImages } from '../../runtime/prune-images.js';
 import { makeImageBuilder } from '../../images/instance-images.js';
 import { makeInstanceTestSpec, prebuiltImagePattern } from '../../images/prebuilt.js';
 import { runPool } from '../../util/pool.js';
@@ -61,21 +62,14 @@ async function list(values: ImagesOptions): Promise<number> {
 
 /**
  * Removes instance images (the largest and most numerous layer), the published instance
- * images of the configured namespace, and any of ours that lost their tag to a rebuild; with
- * --all, env and base images too. Images in use are kept.
+ * images of the configured namespace, the shared repository layers no instance image uses
+ * any more, and any of ours that lost their tag to a rebuild; with --all, env and base images
+ * too. Images in use are kept.
  */
 async function prune(values: ImagesOptions): Promise<number> {
-  const kinds = values.all === true ? ['instance', 'prebuilt', 'env', 'base'] : ['instance', 'prebuilt'];
-  const images = (await knownImages(values)).filter((img) => kinds.includes(img.kind) || img.tags.length === 0);
-  let removed = 0;
-  for (const img of images) {
-    try {
-      await containerRuntime().removeImage(img.id);
-      removed++;
-    } catch (err) {
-      process.stderr.write(`kept ${img.tags[0] ?? img.id}: ${errorMessage(err)}\n`);
-    }
-  }
-  process.stdout.write(`removed ${removed} image(s)\n`);
+  const kinds = values.all === true ? ['instance', 'prebuilt', 'repo', 'env', 'base'] : ['instance', 'prebuilt', 'repo'];
+  const report = await pruneImages(await knownImages(values), kinds);
+  for (const kept of report.kept) process.stderr.write(`kept ${kept.image}: ${kept.reason}\n`);
+  process.stdout.write(`removed ${report.removed} image(s)\n`);
   return 0;
 }
