@@ -83,7 +83,8 @@ export function validateProblemRecords(records: RawRecord[]): Omit<ProblemSet, '
       rejected.push({ ...where, message: 'expected an object' });
       continue;
     }
-    const fields = value as Record<string, unknown>;
+    // Parquet has a null where a JSONL record has no field: read both as absent.
+    const fields = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
     const instanceId = [fields.task_id, fields.name, fields.question_id].find((v) => typeof v === 'string' || typeof v === 'number');
     const def = recogniseFormat(fields);
     if (!def) {
