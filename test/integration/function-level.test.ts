@@ -96,6 +96,8 @@ describe('function-level execution', () => {
     const samples: Sample[] = [
       { task_id: '2', sample_index: 0, completion: 'def similar(a, b):\n    return tuple(sorted(set(a) & set(b)))\n' },
       { task_id: '2', sample_index: 1, completion: 'def similar(a, b):\n    return tuple(set(a) | set(b))\n' },
+      // The same completion again shares the result key: regression for identical completions losing their own index.
+      { task_id: '2', sample_index: 2, completion: 'def similar(a, b):\n    return tuple(sorted(set(a) & set(b)))\n' },
       // Within atol of the reference: passes; a crude pi: fails on the first input.
       { task_id: 'Plus/1', sample_index: 0, completion: '    return 3.1416 * r ** 2\n' },
       { task_id: 'Plus/1', sample_index: 1, completion: '    return 3 * r * r\n' },
@@ -108,7 +110,7 @@ describe('function-level execution', () => {
     ];
     const run = await evaluate('formats', problems, samples);
     expect(outcomes(run.results)).toEqual({
-      '2#0': 'passed', '2#1': 'failed',
+      '2#0': 'passed', '2#1': 'failed', '2#2': 'passed',
       'Plus/1#0': 'passed', 'Plus/1#1': 'failed',
       'Plus/2#0': 'passed', 'Plus/2#1': 'failed', 'Plus/2#2': 'failed',
       'sum2#0': 'passed', 'sum2#1': 'failed',
