@@ -62,9 +62,11 @@ async function main(): Promise<void> {
   for (let first = 0, id = 0; first < n; first += round, id++) {
     const reps = Math.min(round, n - first);
     const samples = problems.flatMap((p) => Array.from({ length: reps }, (_, i) => ({ task_id: p.task_id, sample_index: first + i, completion: p.canonical_solution as string })));
-    bare += await bareRound(problems, image, reps);
-    harness += await harnessRound(problems, samples, id);
-    process.stderr.write(`round ${id + 1}: ${first + reps}/${n} samples per problem\n`);
+    const b = await bareRound(problems, image, reps);
+    const h = await harnessRound(problems, samples, id);
+    bare += b;
+    harness += h;
+    process.stderr.write(`round ${id + 1}: ${first + reps}/${n} samples per problem: harness ${h.toFixed(1)} s, bare ${b.toFixed(1)} s\n`);
   }
   const executions = problems.length * n;
   process.stdout.write(`function-level: HumanEval canonical x ${n} = ${executions} executions, harness slots ${slots}, bare loop serial\n`);

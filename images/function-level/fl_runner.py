@@ -205,6 +205,10 @@ def run_step(job, step, first, captures, nonce, workdir):
     poller = select.poll()
     for fd in streams:
         poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    # The process's exit wakes the poll too (a pidfd), so its end is seen at once, not on a tick.
+    pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+    if pidfd is not None:
+        poller.register(pidfd, select.POLLIN)
     status, killed_by, exited_at, swept = None, None, 0.0, False
     open_fds = set(streams)
     while open_fds or status is None:
@@ -228,7 +232,12 @@ def run_step(job, step, first, captures, nonce, workdir):
             # Pipes still open after the program ended: something it started holds them.
             captures["rounds"] += sweep()
             swept = True
-        for fd, _ in poller.poll(50 if open_fds else 10):
+        if status is not None and not open_fds:
+            break
+        for fd, _ in poller.poll(50 if open_fds or pidfd is not None else 5):
+            if fd == pidfd:
+                poller.unregister(pidfd)
+                continue
             data = os.read(fd, 65536)
             if data:
                 captures[streams[fd]].add(data)
@@ -240,6 +249,8 @@ def run_step(job, step, first, captures, nonce, workdir):
             break
     for fd in open_fds:
         os.close(fd)
+    if pidfd is not None:
+        os.close(pidfd)
     code = os.waitstatus_to_exitcode(status) if status is not None else None
     return {
         "stage": step["stage"],

@@ -95,7 +95,7 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
       }
     },
   );
-  const results = store.finish(all.map((p) => p.key));
+  const results = store.finish(all.map((p) => ({ key: p.key, task_id: p.sample.task_id, sample_index: p.sample.sample_index })));
   const summary = summarizeOutcomes(results);
   writeFileSync(path.join(e.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return { results, summary, reused, imageId };

@@ -6,7 +6,7 @@ import { HarnessError, type InputProblem } from '../errors.js';
 import { describeRef, parseHubDatasetName } from '../instance/dataset-name.js';
 import type { HubEndpoints } from '../instance/hub-client.js';
 import { fetchHubSplit } from '../instance/hub-dataset.js';
-import type { RawRecord } from '../instance/load-dataset.js';
+import { readJsonLines, type RawRecord } from '../instance/load-dataset.js';
 import { readParquetRecords } from '../instance/parquet-records.js';
 import type { TransferListener } from '../util/transfer-progress.js';
 import { zodProblems } from '../util/zod-problems.js';
@@ -83,7 +83,8 @@ export function validateProblemRecords(records: RawRecord[]): Omit<ProblemSet, '
       rejected.push({ ...where, message: 'expected an object' });
       continue;
     }
-    const fields = value as Record<string, unknown>;
+    // Parquet has a null where a JSONL record has no field: read both as absent.
+    const fields = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
     const instanceId = [fields.task_id, fields.name, fields.question_id].find((v) => typeof v === 'string' || typeof v === 'number');
     const def = recogniseFormat(fields);
     if (!def) {
@@ -128,7 +129,7 @@ async function readRecords(file: string, rejected: InputProblem[]): Promise<RawR
     rejected.push({ file, message: `cannot read: ${(cause as Error).message}` });
     return [];
   }
-  if (/\.jsonl(\.gz)?$/.test(file)) return jsonLines(file, text, rejected);
+  if (/\.jsonl(\.gz)?$/.test(file)) return readJsonLines(file, text, rejected);
   try {
     const value: unknown = JSON.parse(text);
     return (Array.isArray(value) ? value : [value]).map((item, i) => ({ file, location: `[${i}]`, value: item as unknown }));
@@ -136,17 +137,4 @@ async function readRecords(file: string, rejected: InputProblem[]): Promise<RawR
     rejected.push({ file, message: `not valid JSON: ${(cause as Error).message}` });
     return [];
   }
-}
-
-function jsonLines(file: string, text: string, rejected: InputProblem[]): RawRecord[] {
-  const records: RawRecord[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      records.push({ file, location: `${i + 1}`, value: JSON.parse(line) as unknown });
-    } catch (cause) {
-      rejected.push({ file, location: `${i + 1}`, message: `not valid JSON: ${(cause as Error).message}` });
-    }
-  });
-  return records;
 }

@@ -61,9 +61,16 @@ export class ResultStore {
     writeFileSync(path.join(dir, `${result.sample_index}.log`), log);
   }
 
-  /** The results of this run's samples only, in their order: what results.jsonl holds at the end. */
-  finish(keys: string[]): StoredResult[] {
-    const results = keys.map((k) => this.byKey.get(k)).filter((r): r is StoredResult => r !== undefined);
+  /**
+   * The results of this run's samples only, in their order: what results.jsonl holds at the
+   * end. Samples with the same key (the same completion of a problem, common at low
+   * temperature) share one outcome, each under its own index.
+   */
+  finish(samples: Array<Pick<StoredResult, 'key' | 'task_id' | 'sample_index'>>): StoredResult[] {
+    const results = samples.flatMap((s) => {
+      const stored = this.byKey.get(s.key);
+      return stored ? [{ ...stored, task_id: s.task_id, sample_index: s.sample_index }] : [];
+    });
     writeFileAtomic(this.resultsFile, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
     return results;
   }

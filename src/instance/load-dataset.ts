@@ -89,7 +89,8 @@ function readRecords(file: string, problems: InputProblem[]): RawRecord[] {
   }
 }
 
-function readJsonLines(file: string, text: string, problems: InputProblem[]): RawRecord[] {
+/** One record per non-blank line; a line that is not JSON is a problem naming file and line. */
+export function readJsonLines(file: string, text: string, problems: InputProblem[]): RawRecord[] {
   const records: RawRecord[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;

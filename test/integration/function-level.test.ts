@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { validateProblemRecords, loadProblems } from '../../src/function-level/l
 import type { Problem, Sample } from '../../src/function-level/problem.js';
 import { loadSamples } from '../../src/function-level/samples.js';
 import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluate.js';
+import { startCli } from '../helpers/cli-process.js';
 
 /**
  * Function-level samples through the real sandbox: HumanEval's reference solutions all pass and
@@ -96,6 +97,8 @@ describe('function-level execution', () => {
     const samples: Sample[] = [
       { task_id: '2', sample_index: 0, completion: 'def similar(a, b):\n    return tuple(sorted(set(a) & set(b)))\n' },
       { task_id: '2', sample_index: 1, completion: 'def similar(a, b):\n    return tuple(set(a) | set(b))\n' },
+      // The same completion again shares the result key: regression for identical completions losing their own index.
+      { task_id: '2', sample_index: 2, completion: 'def similar(a, b):\n    return tuple(sorted(set(a) & set(b)))\n' },
       // Within atol of the reference: passes; a crude pi: fails on the first input.
       { task_id: 'Plus/1', sample_index: 0, completion: '    return 3.1416 * r ** 2\n' },
       { task_id: 'Plus/1', sample_index: 1, completion: '    return 3 * r * r\n' },
@@ -108,7 +111,7 @@ describe('function-level execution', () => {
     ];
     const run = await evaluate('formats', problems, samples);
     expect(outcomes(run.results)).toEqual({
-      '2#0': 'passed', '2#1': 'failed',
+      '2#0': 'passed', '2#1': 'failed', '2#2': 'passed',
       'Plus/1#0': 'passed', 'Plus/1#1': 'failed',
       'Plus/2#0': 'passed', 'Plus/2#1': 'failed', 'Plus/2#2': 'failed',
       'sum2#0': 'passed', 'sum2#1': 'failed',
@@ -116,5 +119,23 @@ describe('function-level execution', () => {
     const detail = (id: string, i: number) => run.results.find((r) => r.task_id === id && r.sample_index === i)?.detail;
     expect(detail('Plus/2', 2)).toContain('plus input #0');
     expect(detail('sum2', 1)).toBe("case #0: expected '3', got '2'");
+  });
+
+  it('evaluate --samples from the command line: a samples file, refused lines named, exit code 2 for them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fl-cli-'));
+    const samples = path.join(dir, 'samples.jsonl');
+    const lines = [
+      { task_id: 'HumanEval/0', completion: '    return True\n' },
+      { task_id: 'HumanEval/0', completion: '    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n' },
+      { task_id: 'HumanEval/999', completion: '' },
+    ];
+    writeFileSync(samples, lines.map((l) => JSON.stringify(l)).join('\n'));
+    writeFileSync(path.join(dir, 'config.yaml'), `run: {root: ${JSON.stringify(path.join(dir, 'runs'))}}\n`);
+    const cli = startCli(['evaluate', '--dataset', 'humaneval', '--samples', samples, '--run-id', 'cli', '--filter', '^HumanEval/0$', '--config', path.join(dir, 'config.yaml'), '--json'], { doneWhen: /"by_language"/ });
+    expect(await cli.exit).toBe(2);
+    expect(cli.stderr).toContain(`${samples}:3, instance HumanEval/999, field task_id: no such task in the dataset`);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ samples: 2, tasks: 1, outcomes: { passed: 1, failed: 1 } });
+    const results = readFileSync(path.join(dir, 'runs/cli/function-level/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sample_index: number; outcome: string });
+    expect(results.map((r) => [r.sample_index, r.outcome])).toEqual([[0, 'failed'], [1, 'passed']]);
   });
 });

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hubEndpointsFromEnv } from '../../src/instance/hub-client.js';
+import { FakeHubServer } from '../helpers/hub-server.js';
 import { loadProblems } from '../../src/function-level/load-problems.js';
 import { decodeTestCases, pickledString } from '../../src/function-level/test-cases.js';
 
@@ -87,5 +89,24 @@ describe('function-level datasets', () => {
     // A pickle that calls something (GLOBAL os system, REDUCE) is refused.
     expect(pickledString(Buffer.from('cos\nsystem\n(S"echo hi"\ntR.', 'latin1'))).toBeUndefined();
     expect(decodeTestCases('not base64 of anything')).toBe('not base64 of anything');
+  });
+});
+
+describe('function-level datasets by Hugging Face name', () => {
+  const rows = [
+    { name: 'HumanEval_0_add', language: 'js', prompt: 'function add(a, b) {\n', tests: 'const assert = require("node:assert");\n', stop_tokens: '["\\nfunction "]' },
+    { name: 'HumanEval_1_sub', language: 'js', prompt: 'function sub(a, b) {\n', tests: '' },
+  ];
+  const server = new FakeHubServer({ 'nuprl/MultiPL-E': { sha: 'b'.repeat(40), splits: { test: rows }, config: 'humaneval-js' } });
+  afterAll(() => server.stop());
+
+  it('reads owner/name:config through the dataset cache, with the bad row named', async () => {
+    const url = await server.start();
+    const endpoints = hubEndpointsFromEnv({ HF_ENDPOINT: url, HF_DATASETS_SERVER_ENDPOINT: url });
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fl-hub-'));
+    const set = await loadProblems('nuprl/MultiPL-E:humaneval-js', { cacheDir, endpoints });
+    expect(set.source).toMatch(/^hf:\/\/nuprl\/MultiPL-E@b{12}\/humaneval-js\/test$/);
+    expect(set.problems).toEqual([expect.objectContaining({ task_id: 'HumanEval_0_add', language: 'javascript', format: 'multipl-e', stop_tokens: ['\nfunction '] })]);
+    expect(set.rejected).toEqual([expect.objectContaining({ file: set.source, location: 'row 1', instanceId: 'HumanEval_1_sub', field: 'tests' })]);
   });
 });
