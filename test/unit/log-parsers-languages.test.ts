@@ -31,6 +31,21 @@ describe('cargo', () => {
     });
   });
 
+  it('cargo stderr interleaved into a test line: `test unknown_unit ...    Doc-tests durations`, then `ok` (seen in CI)', () => {
+    const statuses = parse('cargo', 'cargo-test-stderr-interleaved.txt');
+    expect(statuses.unknown_unit).toBe('PASSED');
+    expect(Object.keys(statuses)).toHaveLength(15);
+    expect(Object.values(statuses).every((s) => s === 'PASSED')).toBe(true);
+    const parser = getLogParser('cargo');
+    const log = fixture('cargo-test-stderr-interleaved.txt');
+    expect(parser.checkCompletion?.(log, parser.parse(log), 0)).toBeUndefined();
+  });
+
+  it('a name waiting for its status takes only a status word alone, and reads `ignored, reason`', () => {
+    const log = ['running 3 tests', 'test a ...    Doc-tests x', 'not a status', 'FAILED', 'test b ... ignored, needs network', 'test c ... ', 'okay', 'test result: FAILED. 0 passed; 1 failed; 1 ignored;'].join('\n');
+    expect(Object.fromEntries(getLogParser('cargo').parse(log))).toStrictEqual({ a: 'FAILED', b: 'SKIPPED' });
+  });
+
   it("checks every test binary's result line against the exit code", () => {
     const parser = getLogParser('cargo');
     const log = fixture('cargo-test.txt');

@@ -8,15 +8,34 @@ import { logLines } from './log-text.js';
  * SWE-bench Multilingual lists them); the last report of a name wins, as everywhere else.
  * Doc-tests print `test src/lib.rs - total (line 3) ... ok` and are named so.
  */
-const RESULT_LINE = /^test (.+?)(?: - should panic)? \.\.\. (ok|FAILED|ignored)$/;
+const RESULT_LINE = /^test (.+?)(?: - should panic)? \.\.\.(?: (.*))?$/;
+/** libtest prints `ignored, <reason>` for `#[ignore = "reason"]`. */
+const STATUS_WORD = /^(ok|FAILED|ignored)(?:,.*)?$/;
 const STATUS_OF: Record<string, TestStatus> = { ok: 'PASSED', FAILED: 'FAILED', ignored: 'SKIPPED' };
 
+/**
+ * libtest writes `test name ... ` before the test runs and the status after it, to stdout;
+ * cargo writes its own lines (`Doc-tests crate`, `Running ...`) to stderr. Merged into one log,
+ * a stderr line can land in between: `test unknown_unit ...    Doc-tests durations`, then `ok`
+ * on the next line. The name then waits for the next line that is a status word alone.
+ */
 export function parseCargoLog(log: string): TestStatusMap {
   const statuses: TestStatusMap = new Map();
+  let waiting: string | undefined;
   for (const line of logLines(log)) {
+    const text = line.trim();
     const match = RESULT_LINE.exec(line.trimEnd());
-    const status = match ? STATUS_OF[match[2] ?? ''] : undefined;
-    if (match && status) recordStatus(statuses, match[1] ?? '', status);
+    if (match) {
+      const status = STATUS_OF[STATUS_WORD.exec(match[2] ?? '')?.[1] ?? ''];
+      if (status) recordStatus(statuses, match[1] ?? '', status);
+      waiting = status ? undefined : match[1];
+      continue;
+    }
+    const alone = waiting === undefined ? undefined : STATUS_OF[STATUS_WORD.exec(text)?.[1] ?? ''];
+    if (waiting !== undefined && alone) {
+      recordStatus(statuses, waiting, alone);
+      waiting = undefined;
+    }
   }
   return statuses;
 }
