@@ -41,6 +41,13 @@ describe('cargo', () => {
     expect(parser.checkCompletion?.(log, parser.parse(log), 0)).toBeUndefined();
   });
 
+  it('cargo stderr between a status and its newline: `test days ... ok     Running tests/parse.rs (...)` (seen in CI)', () => {
+    const statuses = parse('cargo', 'cargo-test-stderr-after-status.txt');
+    expect(statuses.days).toBe('PASSED');
+    expect(statuses.compound_every_unit).toBe('FAILED');
+    expect(Object.keys(statuses)).toHaveLength(15);
+  });
+
   it('a name waiting for its status takes only a status word alone, and reads `ignored, reason`', () => {
     const log = ['running 3 tests', 'test a ...    Doc-tests x', 'not a status', 'FAILED', 'test b ... ignored, needs network', 'test c ... ', 'okay', 'test result: FAILED. 0 passed; 1 failed; 1 ignored;'].join('\n');
     expect(Object.fromEntries(getLogParser('cargo').parse(log))).toStrictEqual({ a: 'FAILED', b: 'SKIPPED' });

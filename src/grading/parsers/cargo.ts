@@ -9,15 +9,19 @@ import { logLines } from './log-text.js';
  * Doc-tests print `test src/lib.rs - total (line 3) ... ok` and are named so.
  */
 const RESULT_LINE = /^test (.+?)(?: - should panic)? \.\.\.(?: (.*))?$/;
-/** libtest prints `ignored, <reason>` for `#[ignore = "reason"]`. */
-const STATUS_WORD = /^(ok|FAILED|ignored)(?:,.*)?$/;
+/**
+ * The status word and whatever follows it: libtest prints `ignored, <reason>` for
+ * `#[ignore = "reason"]`, and a cargo stderr line can land between the word and its newline
+ * (`test days ... ok     Running tests/parse.rs (...)`). `okay` is not `ok`.
+ */
+const STATUS_WORD = /^(ok|FAILED|ignored)(?!\w)/;
 const STATUS_OF: Record<string, TestStatus> = { ok: 'PASSED', FAILED: 'FAILED', ignored: 'SKIPPED' };
 
 /**
  * libtest writes `test name ... ` before the test runs and the status after it, to stdout;
  * cargo writes its own lines (`Doc-tests crate`, `Running ...`) to stderr. Merged into one log,
  * a stderr line can land in between: `test unknown_unit ...    Doc-tests durations`, then `ok`
- * on the next line. The name then waits for the next line that is a status word alone.
+ * on the next line. The name then waits for the next line that starts with a status word.
  */
 export function parseCargoLog(log: string): TestStatusMap {
   const statuses: TestStatusMap = new Map();
