@@ -8,6 +8,7 @@ import type { Instance } from '../instance/instance-schema.js';
 import { selectInstances } from '../instance/select.js';
 import { formatTimestamp, parseTimestamp } from '../util/timestamp.js';
 import { useDockerHost } from '../runtime/engine-host.js';
+import { numberFlag } from './number-flags.js';
 
 export interface LoadedSelection {
   config: HarnessConfig;
@@ -43,13 +44,6 @@ export interface PrebuiltOptions {
   namespace?: string;
   imageRegistry?: string;
   config?: string;
-}
-
-function intOption(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new HarnessError('USAGE', `--${name} takes a whole number, not ${JSON.stringify(raw)}`);
-  return n;
 }
 
 /** A date flag (--created-after, --cutoff, ...) as ms since the epoch; unreadable is a usage error. */
@@ -98,7 +92,7 @@ export function selectEngine(values: { dockerHost?: string; config?: string }): 
 /** Config, dataset and selection from the flags every dataset command shares. */
 export async function loadSelection(values: SelectionOptions, reporter?: Reporter): Promise<LoadedSelection> {
   const window = dateWindow(values);
-  const concurrency = intOption(values.maxWorkers, 'max-workers');
+  const concurrency = numberFlag(values.maxWorkers, 'max-workers', { whole: true, min: 0 });
   const config = loadHarnessConfig(values.config, {
     ...(concurrency ? { run: { concurrency } } : {}),
     ...prebuiltOverrides(values),
@@ -112,7 +106,7 @@ export async function loadSelection(values: SelectionOptions, reporter?: Reporte
     onProgress: (p) => reporter?.onTransfer?.(p),
   });
   const ids = values.instanceIds.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
-  const selected = selectInstances(dataset.instances, { ids, filter: values.filter, sample: intOption(values.sample, 'sample'), seed: intOption(values.sampleSeed, 'sample-seed'), ...window });
+  const selected = selectInstances(dataset.instances, { ids, filter: values.filter, sample: numberFlag(values.sample, 'sample', { whole: true, min: 0 }), seed: numberFlag(values.sampleSeed, 'sample-seed', { whole: true, min: 0 }), ...window });
   const problems = [...dataset.problems];
   for (const id of selected.unknownIds) problems.push({ file: datasetPath, instanceId: id, field: 'instance_id', message: 'no such instance (from --instance-ids)' });
   for (const i of selected.undated) problems.push({ file: datasetPath, instanceId: i.instance_id, field: 'created_at', message: `${i.created_at ? `${JSON.stringify(i.created_at)} is not a date` : 'empty'}: left out of the --created-after/--created-before window` });

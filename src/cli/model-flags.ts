@@ -1,5 +1,5 @@
-import { HarnessError } from '../errors.js';
 import type { ModelConfigInput } from '../model/registry.js';
+import { numberFlag } from './number-flags.js';
 
 /** The model flags `run` and `generate` share. */
 export interface ModelFlags {
@@ -13,11 +13,9 @@ export interface ModelFlags {
   maxTokens?: string;
 }
 
+/** A numeric model flag (temperature, top-p, seed, ...): any finite number. */
 export function num(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new HarnessError('USAGE', `--${name} takes a number, not ${JSON.stringify(raw)}`);
-  return n;
+  return numberFlag(raw, name);
 }
 
 /** The model config: the config file's `model:` section, with flags over it. */

@@ -10,6 +10,7 @@ import { runFunctionLevelEvaluation } from '../../run/function-level-evaluate.js
 import { isSafeName } from '../../util/safe-path.js';
 import { printProblems } from '../load-selection.js';
 import { renderTable } from '../table.js';
+import { numberFlag } from '../number-flags.js';
 
 export interface EvaluateSamplesOptions {
   dataset?: string;
@@ -27,20 +28,13 @@ export interface EvaluateSamplesOptions {
   cutoff?: string;
 }
 
-function positive(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new HarnessError('USAGE', `--${flag} takes a positive number, not ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** `evaluate --samples FILE|canonical|empty`: function-level samples executed in the sandbox. */
 export async function evaluateSamplesCommand(values: EvaluateSamplesOptions): Promise<number> {
   const runId = values.runId;
   if (!runId || !isSafeName(runId)) throw new HarnessError('USAGE', '--run-id is required (letters, digits, _ . -; not . or ..; at most 200)');
   if (!values.dataset) throw new HarnessError('USAGE', '--dataset is required: humaneval, a JSONL/JSON/parquet file or folder, or owner/name[:config]');
-  const timeout = positive(values.timeout, 'timeout');
-  const slots = positive(values.maxWorkers, 'max-workers');
+  const timeout = numberFlag(values.timeout, 'timeout', { above: 0 });
+  const slots = numberFlag(values.maxWorkers, 'max-workers', { above: 0 });
   const config = loadHarnessConfig(values.config, { function_level: { ...(timeout ? { timeout } : {}), ...(slots ? { slots: Math.round(slots) } : {}) } });
   const set = await loadProblemSet(values.dataset, { cacheDir: config.dataset_cache, split: values.split, revision: values.revision });
   printProblems('dataset problems (these records are skipped)', set.rejected);

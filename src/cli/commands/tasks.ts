@@ -11,12 +11,10 @@ import { containerRuntime } from '../../runtime/registry.js';
 import { loadSelection, printProblems, type SelectionOptions } from '../load-selection.js';
 import { MiningProgress, ValidationProgress } from '../mining-progress.js';
 import { renderTable } from '../table.js';
+import { numberFlag } from '../number-flags.js';
 
 function count(raw: string | undefined, flag: string, fallback: number | undefined, min = 1): number | undefined {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new HarnessError('USAGE', `${flag} takes a whole number of at least ${min}, not ${JSON.stringify(raw)}`, { field: flag });
-  return n;
+  return numberFlag(raw, flag, { whole: true, min }) ?? fallback;
 }
 
 function readIssues(file: string | undefined): Map<string, string> {

@@ -4,6 +4,7 @@ import { isEvaluationError } from '../../report/summary.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { startWorker } from '../../run/queue-worker.js';
 import { beginShutdown, shutdownSignal } from '../../util/shutdown.js';
+import { numberFlag } from '../number-flags.js';
 
 export interface WorkerOptions {
   queue?: string;
@@ -11,13 +12,6 @@ export interface WorkerOptions {
   maxWorkers?: string;
   dockerHost?: string;
   stalledMs?: string;
-}
-
-function positiveInt(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new HarnessError('USAGE', `${flag} must be a positive whole number, not ${JSON.stringify(text)}`);
-  return n;
 }
 
 /**
@@ -29,13 +23,13 @@ export async function workerCommand(values: WorkerOptions): Promise<number> {
   if (!values.queue) throw new HarnessError('USAGE', '--queue is required: redis://HOST:PORT');
   // Before any container client is made: it reads DOCKER_HOST once.
   if (values.dockerHost) process.env.DOCKER_HOST = values.dockerHost;
-  const concurrency = positiveInt(values.maxWorkers, '--max-workers') ?? os.availableParallelism();
+  const concurrency = numberFlag(values.maxWorkers, '--max-workers', { whole: true, min: 1 }) ?? os.availableParallelism();
   await containerRuntime().assertAvailable();
   const worker = await startWorker({
     url: values.queue,
     name: values.queueName,
     concurrency,
-    stalledMs: positiveInt(values.stalledMs, '--stalled-ms'),
+    stalledMs: numberFlag(values.stalledMs, '--stalled-ms', { whole: true, min: 1 }),
     onNotice: (message) => process.stderr.write(`note: ${message}\n`),
     onJobDone: (jobId, r, info) => {
       const verdict = isEvaluationError(r) ? `error ${r.error?.code ?? ''}` : r.resolved ? 'resolved' : 'unresolved';
