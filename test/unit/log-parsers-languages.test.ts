@@ -48,6 +48,13 @@ describe('cargo', () => {
     expect(Object.keys(statuses)).toHaveLength(15);
   });
 
+  it('cargo stderr blanks before a test line: ` test seconds ... ok` (seen in CI)', () => {
+    const statuses = parse('cargo', 'cargo-test-stderr-before-name.txt');
+    expect(statuses.seconds).toBe('PASSED');
+    expect(Object.keys(statuses)).toHaveLength(15);
+    expect(Object.values(statuses).every((s) => s === 'PASSED')).toBe(true);
+  });
+
   it('a name waiting for its status takes only a status word alone, and reads `ignored, reason`', () => {
     const log = ['running 3 tests', 'test a ...    Doc-tests x', 'not a status', 'FAILED', 'test b ... ignored, needs network', 'test c ... ', 'okay', 'test result: FAILED. 0 passed; 1 failed; 1 ignored;'].join('\n');
     expect(Object.fromEntries(getLogParser('cargo').parse(log))).toStrictEqual({ a: 'FAILED', b: 'SKIPPED' });

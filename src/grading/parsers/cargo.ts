@@ -28,7 +28,8 @@ export function parseCargoLog(log: string): TestStatusMap {
   let waiting: string | undefined;
   for (const line of logLines(log)) {
     const text = line.trim();
-    const match = RESULT_LINE.exec(line.trimEnd());
+    // Leading blanks are cargo's too: its right-aligned stderr words come in pieces (` test seconds ... ok`).
+    const match = RESULT_LINE.exec(text);
     if (match) {
       const status = STATUS_OF[STATUS_WORD.exec(match[2] ?? '')?.[1] ?? ''];
       if (status) recordStatus(statuses, match[1] ?? '', status);
