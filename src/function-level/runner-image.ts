@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, type HarnessConfig } from '../config/harness-config.js';
 import { ImageBuilder } from '../images/image-builder.js';
@@ -27,13 +28,20 @@ export async function ensureRunnerImage(config: HarnessConfig, logDir = config.i
   const existing = await containerRuntime().imageId(tag);
   if (existing) return existing;
   await new ImageBuilder(config, () => undefined).ensureOsImage();
-  return containerRuntime().buildImage({
-    contextDir: CONTEXT_DIR,
-    entries: CONTEXT_FILES,
-    tag,
-    labels: { [LABELS.kind]: 'function-level', [LABELS.hash]: tag.split(':')[1] as string },
-    buildArgs: { OS_IMAGE: config.images.os_image },
-    logPath: pathInside(logDir, 'function-level', `${tag.replace(/[/:]/g, '_')}.log`),
-    timeoutSeconds: 1800,
-  });
+  // A scratch copy: the build writes its labels into the Dockerfile it is given.
+  const contextDir = mkdtempSync(path.join(os.tmpdir(), 'swe-harness-function-level-'));
+  try {
+    for (const file of CONTEXT_FILES) cpSync(path.join(CONTEXT_DIR, file), path.join(contextDir, file));
+    return await containerRuntime().buildImage({
+      contextDir,
+      entries: CONTEXT_FILES,
+      tag,
+      labels: { [LABELS.kind]: 'function-level', [LABELS.hash]: tag.split(':')[1] as string },
+      buildArgs: { OS_IMAGE: config.images.os_image },
+      logPath: pathInside(logDir, 'function-level', `${tag.replace(/[/:]/g, '_')}.log`),
+      timeoutSeconds: 1800,
+    });
+  } finally {
+    rmSync(contextDir, { recursive: true, force: true });
+  }
 }

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadHarnessConfig, type HarnessConfig } from '../../src/config/harness-config.js';
+import { loadHarnessConfig, PROJECT_ROOT, type HarnessConfig } from '../../src/config/harness-config.js';
 import { validateProblemRecords, loadProblems } from '../../src/function-level/load-problems.js';
 import type { Problem, Sample } from '../../src/function-level/problem.js';
 import { loadSamples } from '../../src/function-level/samples.js';
+import { ensureRunnerImage, runnerImageTag } from '../../src/function-level/runner-image.js';
+import { containerRuntime } from '../../src/runtime/registry.js';
 import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluate.js';
 import { startCli } from '../helpers/cli-process.js';
 
@@ -36,6 +38,17 @@ function outcomes(results: Array<{ task_id: string; sample_index: number; outcom
 }
 
 describe('function-level execution', () => {
+  it('building the runner image leaves its Dockerfile untouched (every build appended a LABEL line to the shipped file, so its tag changed and it was built again each run)', async () => {
+    const dockerfile = path.join(PROJECT_ROOT, 'images/function-level/Dockerfile');
+    const before = readFileSync(dockerfile, 'utf8');
+    const tag = runnerImageTag(config);
+    const id = await ensureRunnerImage(config);
+    expect(readFileSync(dockerfile, 'utf8')).toBe(before);
+    expect(runnerImageTag(config)).toBe(tag);
+    // The labels still reach the image, through the scratch copy's Dockerfile.
+    expect((await containerRuntime().imageLabels(id))?.['swe-harness.kind']).toBe('function-level');
+  });
+
   it('passes HumanEval canonical 164/164 and empty completions 0/164, and a rerun reuses every result', async () => {
     const { problems } = await loadProblems('humaneval', { cacheDir: config.dataset_cache });
     const canonical = await evaluate('he-canonical', problems, loadSamples('canonical', problems).samples);
