@@ -13,8 +13,11 @@ Why it is built this way:
 - After every job the runner kills every process of SLOT_UID in the container (by /proc, with
   CAP_KILL), round after round until none is left: that reaches what left the process group
   (setsid, a double fork), and it stops a fork bomb (RLIMIT_NPROC bounds it meanwhile).
-- Each job gets a fresh folder, made by its own process as SLOT_UID; the batch's folders are
-  removed by a child that is SLOT_UID, since root here has no CAP_DAC_OVERRIDE or CAP_CHOWN.
+- Each job gets a fresh folder whose name the runner draws at random, made by its own process
+  as SLOT_UID inside the slot's folder. That folder is root's (sticky, writable by all, not
+  listable) under a root-only parent, and its name holds a secret only root can read: no
+  sample can guess, squat, remove or replace it, nor a later job's folder, nor another slot's.
+  Leftovers are removed by a child that is SLOT_UID (root here has no CAP_DAC_OVERRIDE).
 - Output is read through pipes and only its head and tail are kept; a flood past
   output_limit ends the job.
 """
@@ -30,10 +33,34 @@ import time
 
 SLOT_UID = int(sys.argv[2])
 NPROC = int(sys.argv[3])
-WORK = "/tmp/fl-%d" % SLOT_UID
-# Kept across the slot's samples (content-addressed builds), seeded from the image's warm cache.
-GOCACHE = "/tmp/fl-gocache-%d" % SLOT_UID
+# Root's own (0711: others may pass through, not list or write); the slot folders live here.
+STATE = "/opt/swe-harness/work"
 WARM_GOCACHE = "/opt/swe-harness/gocache"
+
+
+def slot_folder():
+    """The slot's folder, the same for every batch of this container: its name holds a token
+    kept in a file only root reads, so samples (of any slot) cannot find another's folder."""
+    os.makedirs(STATE, exist_ok=True)
+    os.chmod(STATE, 0o711)
+    token_file = os.path.join(STATE, "slot-%d.token" % SLOT_UID)
+    try:
+        with open(token_file) as f:
+            token = f.read().strip()
+    except FileNotFoundError:
+        token = secrets.token_hex(16)
+        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, token.encode())
+        os.close(fd)
+    folder = os.path.join(STATE, "slot-%d-%s" % (SLOT_UID, token))
+    os.makedirs(folder, exist_ok=True)
+    os.chmod(folder, 0o1733)
+    return folder
+
+
+WORK = slot_folder()
+# Kept across the slot's samples (content-addressed builds), seeded from the image's warm cache.
+GOCACHE = os.path.join(WORK, "gocache")
 
 
 # The container's count of OOM kills: cgroup v2, then v1 (kernels from 4.13 count there too).
@@ -116,8 +143,24 @@ def sweep():
 
 
 def remove_work():
-    """Removes the slot's work folders, as the slot's user (root here cannot: no CAP_DAC_OVERRIDE)."""
-    in_slot_child(lambda: shutil.rmtree(WORK, ignore_errors=True))
+    """Removes what the slot's jobs left in its folder but the Go cache, as the slot's user
+    (root here cannot: no CAP_DAC_OVERRIDE)."""
+
+    # Listed here: the folder is root's and not listable by the slot's user.
+    names = [n for n in os.listdir(WORK) if n != "gocache"]
+
+    def remove():
+        for name in names:
+            path = os.path.join(WORK, name)
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass  # made unremovable by its sample: its name is never used again
+
+    in_slot_child(remove)
 
 
 class Capture:
@@ -159,11 +202,7 @@ def start_step(job, step, first, nonce, workdir):
             resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             if first:
-                os.makedirs(WORK, mode=0o700, exist_ok=True)
-                # Another slot's sample may have made this path first: then it is not ours.
-                if os.lstat(WORK).st_uid != SLOT_UID:
-                    raise OSError("work folder %s is not the slot's" % WORK)
-                # A fresh folder per job: one an earlier sample made in advance is refused.
+                # A fresh folder per job, its name drawn by the runner (see main).
                 os.mkdir(workdir, 0o700)
                 os.mkdir(os.path.join(workdir, ".tmp"))
                 for name, text in job["files"].items():
@@ -303,7 +342,9 @@ def main():
     os.remove(sys.argv[1])
     for n, job in enumerate(jobs):
         try:
-            result = run_job(job, os.path.join(WORK, "job-%d" % n))
+            # A name no earlier sample can guess: one that made the next job's folder in
+            # advance would otherwise have that job refused (an error it did not earn).
+            result = run_job(job, os.path.join(WORK, "job-%d-%s" % (n, secrets.token_hex(8))))
         except OSError as e:  # fork failing (pids exhausted) or the like: this job only
             sweep()
             result = {"id": job["id"], "runner_error": "%s: %s" % (type(e).__name__, e)}

@@ -17,7 +17,38 @@ import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluat
 // Long enough for a memory bomb to reach the container's limit on a busy machine.
 const TIMEOUT_S = 5;
 
-/** Programs in Python unless named `js:` or `go:`; each with the outcome it must get. */
+/** Makes the folders later jobs might use, by every name it can think of, and breaks what it can reach. */
+const PLANTS = `import os
+uid = os.getuid()
+here = os.getcwd()
+parent = os.path.dirname(here)
+for base in (parent, '/tmp/fl-%d' % uid):
+    for n in range(300):
+        try:
+            os.makedirs(os.path.join(base, 'job-%d' % n), exist_ok=True)
+            os.chmod(os.path.join(base, 'job-%d' % n), 0)
+        except OSError:
+            pass
+for attempt in (lambda: os.chmod(parent, 0), lambda: os.rename(parent, parent + '-gone'), lambda: os.rmdir(parent)):
+    try:
+        attempt()
+    except OSError:
+        pass
+`;
+
+/** Squats the folders and Go caches other slots (uids near its own) would use, world-writable. */
+const SQUATS = `import os
+uid = os.getuid()
+for other in range(uid - 16, uid + 17):
+    for path in ('/tmp/fl-%d' % other, '/tmp/fl-gocache-%d' % other, '/opt/swe-harness/work/slot-%d' % other):
+        try:
+            os.makedirs(path, exist_ok=True)
+            os.chmod(path, 0o777)
+        except OSError:
+            pass
+`;
+
+/** Programs in Python unless named `js:`, `ts:` or `go:`; each with the outcome it must get (`a|b`: either). */
 const HOSTILE: Array<[string, string, string]> = [
   ['endless-loop', 'while True:\n    pass\n', 'timeout'],
   ['catches-base-exception', 'import time\nwhile True:\n    try:\n        time.sleep(100)\n    except BaseException:\n        pass\n', 'timeout'],
@@ -45,6 +76,21 @@ const HOSTILE: Array<[string, string, string]> = [
   ['js:memory-bomb', 'const hog = [];\nwhile (true) hog.push(Buffer.alloc(32 * 1024 * 1024, 1));\n', 'killed'],
   ['js:orphan', "require('node:child_process').spawn('sleep', ['987655'], { detached: true, stdio: 'ignore' }).unref();\n", 'passed'],
   ['go:endless-loop', 'func TestLoop(t *testing.T) {\n\tfor {\n\t}\n}\n', 'timeout'],
+  ['js:fork-bomb', "require('node:child_process').spawn('sh', ['-c', 'f() { f | f & }; f'], { detached: true, stdio: 'ignore' });\nwhile (true) {}\n", 'timeout'],
+  // Whether Node's writes reach the pipe before the timeout depends on the machine's load: either ends it.
+  ['js:output-flood-stdout', "while (true) process.stdout.write('x'.repeat(10000) + '\\n');\n", 'killed|timeout'],
+  ['js:output-flood', "const fs = require('node:fs');\nwhile (true) fs.writeSync(1, 'x'.repeat(10000) + '\\n');\n", 'killed'],
+  ['js:network', "const s = require('node:net').connect(80, '1.1.1.1');\ns.on('error', (e) => { throw e; });\n", 'error'],
+  ['ts:endless-loop', 'let n: number = 0;\nwhile (true) { n++; }\n', 'timeout'],
+  ['go:memory-bomb', 'func TestHog(t *testing.T) {\n\tvar hog [][]byte\n\tfor {\n\t\tb := make([]byte, 32<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n\t\thog = append(hog, b)\n\t}\n}\n', 'killed'],
+  ['go:output-flood', 'func TestFlood(t *testing.T) {\n\tfor {\n\t\tprintln("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")\n\t}\n}\n', 'killed'],
+  // Samples that try to spoil the samples after them, each followed by an innocent one that must pass:
+  // the next jobs' folders made in advance (the old fixed names, and guesses beside its own), its
+  // folder's parent made unusable, and other slots' folders and Go caches squatted.
+  ['plants-next-job-folders', PLANTS, 'passed'],
+  ['innocent-after-planting', 'assert sum([1, 2]) == 3\n', 'passed'],
+  ['squats-other-slots', SQUATS, 'passed'],
+  ['go:innocent-after-squatting', 'func TestSum(t *testing.T) {\n\tif 1+2 != 3 {\n\t\tt.Fatal("sum")\n\t}\n}\n', 'passed'],
 ];
 
 /** Run last: fails when any process other than root's (the runner) is still alive in the container. */
@@ -85,12 +131,17 @@ it('ends every hostile sample with a clear outcome and leaves nothing running', 
   const samples: Sample[] = entries.map(([name, code]) => ({ task_id: name, sample_index: 0, completion: code }));
   const run = await runFunctionLevelEvaluation({ config, runId: 'hostile', problems: set.problems, samples });
 
-  const got = Object.fromEntries(run.results.map((r) => [r.task_id, r.outcome]));
-  expect(got).toEqual(Object.fromEntries(entries.map(([name, , outcome]) => [name, outcome])));
+  const expected = Object.fromEntries(entries.map(([name, , outcome]) => [name, outcome]));
+  const got = Object.fromEntries(run.results.map((r) => [r.task_id, expected[r.task_id]?.split('|').includes(r.outcome) ? expected[r.task_id] : r.outcome]));
+  expect(got).toEqual(expected);
   const detail = (name: string) => run.results.find((r) => r.task_id === name)?.detail ?? '';
   expect(detail('memory-bomb')).toMatch(/^memory/);
   expect(detail('js:memory-bomb')).toMatch(/^memory/);
   expect(detail('output-flood')).toMatch(/^output/);
+  expect(detail('js:output-flood')).toMatch(/^output/);
+  expect(detail('js:output-flood-stdout')).toMatch(/^(output|over)/);
+  expect(detail('go:output-flood')).toMatch(/^output/);
+  expect(detail('go:memory-bomb')).toMatch(/^memory/);
   expect(detail('huge-file')).toContain('File too large');
   expect(detail('network')).toMatch(/OSError|unreachable/i);
   expect(detail('reads-stdin')).toContain('EOFError');
