@@ -97,6 +97,29 @@ ensure_root_service() {
   fi
 }
 
+# storage.conf for the rootless service. runroot and graphroot are written out: Podman 4.3's
+# service (the API, not the CLI) commits through a store whose options come from this file
+# alone, and without them every commit fails with "runroot must be set" (seen in CI: a
+# session snapshot on rootless Podman). The driver is fuse-overlayfs where it can be, chosen
+# only when the storage is new (a driver change on existing storage breaks it).
+write_rootless_storage_conf() {
+  local file=$1 runroot=$2 graphroot=$3 driver=''
+  if [ -f "$file" ]; then
+    driver=$(sed -n 's/^driver *= *"\(.*\)"/\1/p' "$file" | head -n 1)
+  elif [ -e /dev/fuse ] && command -v fuse-overlayfs >/dev/null 2>&1 && [ ! -d "$graphroot" ]; then
+    driver=overlay
+  fi
+  {
+    echo '[storage]'
+    [ -n "$driver" ] && echo "driver = \"$driver\""
+    echo "runroot = \"$runroot\""
+    echo "graphroot = \"$graphroot\""
+    if [ "$driver" = overlay ] && command -v fuse-overlayfs >/dev/null 2>&1; then
+      printf '[storage.options.overlay]\nmount_program = "/usr/bin/fuse-overlayfs"\n'
+    fi
+  } >"$file"
+}
+
 # A user with subordinate ids, its runtime folder, its storage on fuse-overlayfs (the kernel's
 # rootless overlay is not always allowed), and its own service.
 ensure_rootless_service() {
@@ -118,9 +141,7 @@ ensure_rootless_service() {
   install -d -m 700 -o "$user" -g "$user" "/run/user/$uid/podman"
   install -d -o "$user" -g "$user" "$home/.config" "$home/.config/containers"
   write_conf "$home/.config/containers/containers.conf" no
-  if [ -e /dev/fuse ] && command -v fuse-overlayfs >/dev/null 2>&1 && [ ! -d "$home/.local/share/containers/storage" ]; then
-    printf '[storage]\ndriver = "overlay"\n[storage.options.overlay]\nmount_program = "/usr/bin/fuse-overlayfs"\n' >"$home/.config/containers/storage.conf"
-  fi
+  write_rootless_storage_conf "$home/.config/containers/storage.conf" "/run/user/$uid/containers" "$home/.local/share/containers/storage"
   chown -R "$user:" "$home/.config"
   log_file=$home/podman-service.log
   log "starting rootless podman system service as $user on unix://$socket (log: $log_file)"
