@@ -89,6 +89,18 @@ export class JobQueue<D, R> {
     await (await Job.fromId(this.queue, id))?.remove().catch(() => undefined);
   }
 
+  /**
+   * Removes the jobs under an id prefix (a run's) that nobody here waits for and no worker
+   * holds: what a run that has collected all its results leaves behind (a duplicate of a job
+   * already collected). Returns their ids; a job a worker holds is left to finish.
+   */
+  async forgetUnawaited(prefix: string): Promise<string[]> {
+    const jobs = await this.queue.getJobs(['completed', 'failed', 'wait', 'delayed', 'prioritized', 'paused']);
+    const stray = jobs.filter((job) => job.id?.startsWith(prefix) && !this.pending.has(job.id));
+    const removed = await Promise.all(stray.map((job) => job.remove().then(() => job.id as string, () => undefined)));
+    return removed.filter((id): id is string => id !== undefined);
+  }
+
   /** Closes the connections; if Redis is away a graceful close would wait for it, so after 2 s they are dropped. */
   async close(): Promise<void> {
     clearInterval(this.poller);
@@ -134,22 +146,30 @@ export class JobQueue<D, R> {
     }
   }
 
-  /** Settles a pending job that has finished for good (completed, or failed with no attempt left). */
+  /**
+   * Settles a pending job that has finished for good (completed, or failed with no attempt left).
+   * Checks of one job overlap (an event and the poll): each acts only while the job is still
+   * pending as it was when the check began, so a check that read the job before another settled
+   * it, and the caller collected and removed it, does not take the removal for a lost job and
+   * add it again (a job nobody waits for, left in Redis for good).
+   */
   private async check(id: string, rethrow = false): Promise<void> {
     const p = this.pending.get(id);
     if (!p) return;
+    const stillPending = () => this.pending.get(id) === p;
     try {
       const job = await Job.fromId(this.queue, id);
       if (!job) {
-        await this.add(id, p.data, p.opts);
+        if (stillPending()) await this.add(id, p.data, p.opts);
         return;
       }
       const state = await job.getState();
       if (state !== 'completed' && state !== 'failed') return;
       if (state === 'completed' && (job.returnvalue === null || job.returnvalue === undefined)) {
         // Completed with no result (seen across a Redis restart): a lost result; do it again.
+        if (!stillPending()) return;
         await job.remove();
-        await this.add(id, p.data, p.opts);
+        if (stillPending()) await this.add(id, p.data, p.opts);
         return;
       }
       if (!this.pending.delete(id)) return;

@@ -43,12 +43,12 @@ const JOB_OPTIONS = { attempts: EVALUATION_ATTEMPTS, backoffMs: EVALUATION_BACKO
  * jobs it enqueued before (same ids) and collects them.
  */
 export async function runEvaluationOnQueue(req: EvaluationRequest, target: QueueTarget): Promise<EvaluationOutcome> {
-  return withRunQueue(target, req.reporter, (queue) => runEvaluation({ ...req, remote: remoteEvaluator(queue, req, target) }));
+  return withRunQueue(target, req.runId, req.reporter, (queue) => runEvaluation({ ...req, remote: remoteEvaluator(queue, req, target) }));
 }
 
 /** An agent run through a queue: each episode (instance and sample) a job, then each grading one. */
 export async function runAgentsOnQueue(req: AgentRunRequest, target: QueueTarget): Promise<AgentRunOutcome> {
-  return withRunQueue(target, req.reporter, (queue) =>
+  return withRunQueue(target, req.runId, req.reporter, (queue) =>
     runAgents({ ...req, remote: { episode: remoteEpisode(queue, req, target), evaluate: remoteEvaluator(queue, { ...req, force: false }, target) } }),
   );
 }
@@ -59,7 +59,7 @@ interface RunQueue {
   instanceOf: Map<string, string>;
 }
 
-async function withRunQueue<T>(target: QueueTarget, reporter: Reporter | undefined, body: (queue: RunQueue) => Promise<T>): Promise<T> {
+async function withRunQueue<T>(target: QueueTarget, runId: string, reporter: Reporter | undefined, body: (queue: RunQueue) => Promise<T>): Promise<T> {
   const instanceOf = new Map<string, string>();
   const jobs = await JobQueue.open<QueueJob, QueueJobResult>(target.url, {
     name: target.name,
@@ -70,7 +70,12 @@ async function withRunQueue<T>(target: QueueTarget, reporter: Reporter | undefin
     },
   });
   try {
-    return await body({ jobs, instanceOf });
+    const outcome = await body({ jobs, instanceOf });
+    // Every result is written: a job of this run still in Redis is a stray copy (one collected
+    // before a coordinator restart and queued again, say). Redis keeps only work not yet collected.
+    const stray = await jobs.forgetUnawaited(`${runId}/`);
+    if (stray.length > 0) reporter?.onNotice?.(`removed ${stray.length} job(s) of run ${runId} left in the queue after their results were written: ${stray.join(', ')}`);
+    return outcome;
   } finally {
     await jobs.close();
   }

@@ -164,9 +164,9 @@ describe('evaluate --queue on workers over Redis (real Redis, two engines, the r
     const again = startCli(evaluateArgs('q-coordinator'), { doneWhen: /reports: /, overallMs: 900_000 });
     expect(await again.exit, again.stderr).toBe(0);
     expect(summary('q-coordinator')).toEqual(summary('local'));
-    const status = JSON.parse(spawnSync(process.execPath, [CLI, 'queue', 'status', '--queue', queueUrl(), '--json'], { encoding: 'utf8' }).stdout) as { counts: Record<string, number> };
+    const status = JSON.parse(spawnSync(process.execPath, [CLI, 'queue', 'status', '--queue', queueUrl(), '--json'], { encoding: 'utf8' }).stdout) as { counts: Record<string, number>; active: unknown[] };
     // Collected jobs are removed: Redis holds only work not yet written to a run folder.
-    expect(Object.values(status.counts).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(Object.values(status.counts).reduce((a, b) => a + b, 0), `${JSON.stringify(status)}\n${again.stderr}`).toBe(0);
   });
 
   it('Redis restarted mid-run: the run ends with the same summary', async () => {
