@@ -94,7 +94,11 @@ export interface Container extends AsyncDisposable {
 }
 
 export interface BuildRequest {
-  /** A folder holding the Dockerfile and whatever it COPYs. */
+  /**
+   * A scratch folder of the caller's holding the Dockerfile and whatever it COPYs. The build
+   * appends the labels to its Dockerfile (one LABEL line: see docker/build-image.ts), so it is
+   * never a folder of the project's own.
+   */
   contextDir: string;
   /** Top-level entries of contextDir to send (Dockerfile included). */
   entries: string[];
