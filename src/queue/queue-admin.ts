@@ -6,6 +6,8 @@ export interface QueueStatus {
   counts: Record<string, number>;
   workers: Array<{ name: string; addr: string; age_s: number }>;
   active: Array<{ id: string; worker?: string; started_at?: string }>;
+  /** Finished jobs no coordinator has collected yet (what `clean` removes), the first 50. */
+  uncollected: Array<{ id: string; state: 'completed' | 'failed'; finished_at?: string }>;
 }
 
 async function withQueue<T>(url: string, name: string | undefined, body: (q: Queue) => Promise<T>): Promise<T> {
@@ -26,7 +28,9 @@ export function queueStatus(url: string, name?: string): Promise<QueueStatus> {
     const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized');
     const workers = (await q.getWorkers()).map((w) => ({ name: String(w.rawname ?? '').split(':w:')[1] ?? String(w.name ?? ''), addr: String(w.addr ?? ''), age_s: Number(w.age ?? 0) }));
     const active = (await q.getJobs('active', 0, 50)).map((j) => ({ id: j.id ?? '', worker: j.processedBy, started_at: j.processedOn ? new Date(j.processedOn).toISOString() : undefined }));
-    return { queue: q.name, counts, workers, active };
+    const finished = async (state: 'completed' | 'failed') => (await q.getJobs(state, 0, 49)).map((j) => ({ id: j.id ?? '', state, finished_at: j.finishedOn ? new Date(j.finishedOn).toISOString() : undefined }));
+    const uncollected = [...(await finished('completed')), ...(await finished('failed'))].slice(0, 50);
+    return { queue: q.name, counts, workers, active, uncollected };
   });
 }
 

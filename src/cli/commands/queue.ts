@@ -17,6 +17,7 @@ export async function queueCommand(values: { queue?: string; queueName?: string;
     process.stdout.write(`workers: ${status.workers.length}\n`);
     if (status.workers.length > 0) process.stdout.write(`${renderTable(['worker', 'address', 'connected'], status.workers.map((w) => [w.name, w.addr, `${w.age_s}s`]))}\n`);
     if (status.active.length > 0) process.stdout.write(`${renderTable(['active job', 'worker', 'since'], status.active.map((j) => [j.id, j.worker ?? '', j.started_at ?? '']))}\n`);
+    if (status.uncollected.length > 0) process.stdout.write(`${renderTable(['finished, not collected', 'state', 'finished'], status.uncollected.map((j) => [j.id, j.state, j.finished_at ?? '']))}\n`);
     return 0;
   }
   if (action === 'drain') {
