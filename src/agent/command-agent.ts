@@ -16,7 +16,7 @@ import { TrajectoryWriter } from './trajectory.js';
  */
 export async function runCommandEpisode(input: Omit<EpisodeInput, 'makeModel'> & { command: string }): Promise<EpisodeResult> {
   if (existsSync(resultFile(input.outDir))) return JSON.parse(readFileSync(resultFile(input.outDir), 'utf8')) as EpisodeResult;
-  const sandbox = await sandboxProvider().start({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
+  const sandbox = await sandboxProvider().start({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs, spec: input.spec });
   mkdirSync(input.outDir, { recursive: true });
   const problemFile = path.join(input.outDir, 'problem_statement.md');
   writeFileSync(problemFile, input.instance.problem_statement);

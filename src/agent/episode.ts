@@ -9,6 +9,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { runTool, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { LoadedAgentConfig } from '../config/agent-config.js';
+import type { LoadedRepoSpec } from '../config/spec-registry.js';
 import { contextPolicy, loadAgent } from './agent-config.js';
 import { runAgentLoop, type AgentLimits, type ExitStatus, type Spent } from './loop.js';
 import { initialMessagesFor } from './prompts.js';
@@ -62,6 +63,8 @@ export interface EpisodeInput {
   /** The prompts, tools and context policy (the tools above are its tools). */
   agentConfig?: LoadedAgentConfig;
   repoDirs?: string[];
+  /** The repo's spec when it comes with the episode (a queue job); else read from the config's spec folders. */
+  spec?: LoadedRepoSpec;
   signal: AbortSignal;
 }
 
@@ -192,7 +195,7 @@ async function sessionFor(input: EpisodeInput, recorded: Trajectory): Promise<Sa
       // gone: start again below
     }
   }
-  const sandbox = await sandboxProvider().start({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs });
+  const sandbox = await sandboxProvider().start({ config: input.config, instance: input.instance, runId: input.runId, repoDirs: input.repoDirs, spec: input.spec });
   writeJsonAtomic(sessionFile(input.outDir), { sessionId: sandbox.sessionId });
   await replayToolCalls(sandbox, input, recorded);
   return sandbox;

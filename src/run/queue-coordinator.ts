@@ -48,8 +48,10 @@ export async function runEvaluationOnQueue(req: EvaluationRequest, target: Queue
 
 /** An agent run through a queue: each episode (instance and sample) a job, then each grading one. */
 export async function runAgentsOnQueue(req: AgentRunRequest, target: QueueTarget): Promise<AgentRunOutcome> {
+  // One reading of each repo's spec for the run: the episodes' sessions and their grading use the same.
+  const specs = SpecRegistry.forConfig(req.config);
   return withRunQueue(target, req.runId, req.reporter, (queue) =>
-    runAgents({ ...req, remote: { episode: remoteEpisode(queue, req, target), evaluate: remoteEvaluator(queue, { ...req, force: false }, target) } }),
+    runAgents({ ...req, remote: { episode: remoteEpisode(queue, req, target, specs), evaluate: remoteEvaluator(queue, { ...req, force: false }, target, specs) } }),
   );
 }
 
@@ -92,8 +94,7 @@ async function finishJob(queue: RunQueue, target: QueueTarget, jobId: string, ti
   await queue.jobs.forget(jobId);
 }
 
-function remoteEvaluator(queue: RunQueue, req: Pick<EvaluationRequest, 'config' | 'runId' | 'force'>, target: QueueTarget): RemoteEvaluator {
-  const specs = SpecRegistry.forConfig(req.config);
+function remoteEvaluator(queue: RunQueue, req: Pick<EvaluationRequest, 'config' | 'runId' | 'force'>, target: QueueTarget, specs = SpecRegistry.forConfig(req.config)): RemoteEvaluator {
   const runDir = pathInside(req.config.run.root, req.runId);
   const force = req.force === true;
   return async (instance, prediction) => {
@@ -107,10 +108,22 @@ function remoteEvaluator(queue: RunQueue, req: Pick<EvaluationRequest, 'config' 
   };
 }
 
-function remoteEpisode(queue: RunQueue, req: AgentRunRequest, target: QueueTarget): RemoteAgentRun['episode'] {
+function remoteEpisode(queue: RunQueue, req: AgentRunRequest, target: QueueTarget, specs: SpecRegistry): RemoteAgentRun['episode'] {
   return async ({ instance, sample, outDir, agentConfig }) => {
     const jobId = episodeJobId(req.runId, instance.instance_id, sample);
-    const job: EpisodeJob = { kind: 'episode', runId: req.runId, config: req.config, instance, sample, choice: req.choice, limits: req.limits, agentConfig, previous: readFiles(outDir) };
+    const job: EpisodeJob = {
+      kind: 'episode',
+      runId: req.runId,
+      config: req.config,
+      instance,
+      sample,
+      choice: req.choice,
+      limits: req.limits,
+      agentConfig,
+      previous: readFiles(outDir),
+      spec: specs.loaded(instance.repo),
+      replayTrajectory: req.choice.replayFrom ? readReplayed(req.choice.replayFrom, instance.instance_id, sample) : undefined,
+    };
     const outcome = await runJob<EpisodeJobResult>(queue, jobId, instance.instance_id, job);
     if (outcome.state === 'failed') {
       await finishJob(queue, target, jobId, outcome.times);
@@ -120,6 +133,12 @@ function remoteEpisode(queue: RunQueue, req: AgentRunRequest, target: QueueTarge
     await finishJob(queue, target, jobId, outcome.times);
     return outcome.value.episode;
   };
+}
+
+/** The trajectory the replay agent plays for this instance and sample; none when there is none (the worker says so). */
+function readReplayed(replayFrom: string, instanceId: string, sample: number): string | undefined {
+  const file = pathInside(replayFrom, instanceId, String(sample), 'trajectory.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 function previousReport(outDir: string, force: boolean): Record<string, InstanceResult> | undefined {

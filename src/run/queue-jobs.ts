@@ -53,6 +53,10 @@ export interface EpisodeJob {
   agentConfig: LoadedAgentConfig;
   /** The episode folder's files from before (trajectory, result): a worker resumes from them. */
   previous: Record<string, string>;
+  /** The repo's spec as the coordinator read it: the worker's session needs no spec files. */
+  spec?: LoadedRepoSpec;
+  /** The replay agent's recorded trajectory (read from --replay-from here): the worker needs no copy of that run. */
+  replayTrajectory?: string;
 }
 
 export interface EpisodeJobResult {

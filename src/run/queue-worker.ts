@@ -89,13 +89,28 @@ async function evaluateJob(job: EvaluationJob, config: HarnessConfig, ctx: JobCo
   return { result, reused, files: reused ? {} : readFiles(outDir), workerDir: outDir, worker };
 }
 
+/**
+ * The replay agent's folder on this worker: the trajectory the job carries, laid out as
+ * --replay-from expects it in the job's scratch run root (the coordinator's path means nothing here).
+ */
+function replayFolder(job: EpisodeJob, config: HarnessConfig): string | undefined {
+  if (!job.choice.replayFrom) return undefined;
+  const dir = pathInside(config.run.root, 'replay-from');
+  if (job.replayTrajectory !== undefined) {
+    const file = pathInside(dir, job.instance.instance_id, String(job.sample), 'trajectory.jsonl');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, job.replayTrajectory);
+  }
+  return dir;
+}
+
 /** An agent episode, resumed from the files it had (a finished one is returned as it was). */
 async function playEpisode(job: EpisodeJob, config: HarnessConfig, ctx: JobContext, worker: string): Promise<EpisodeJobResult> {
   const outDir = pathInside(config.run.root, job.runId, 'agent', job.instance.instance_id, String(job.sample));
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of Object.entries(job.previous)) if (isSafeName(name)) writeFileSync(path.join(outDir, name), text);
   ctx.progress({ phase: 'image' });
-  const common = { config, instance: job.instance, runId: job.runId, sample: job.sample, outDir, agentName: job.choice.agent, tools: toolsFromConfig(job.agentConfig.config.tools), limits: job.limits, agentConfig: job.agentConfig, signal: shutdownSignal };
-  const episode = await getAgent(job.choice.agent).play(common, job.choice);
+  const common = { config, instance: job.instance, runId: job.runId, sample: job.sample, outDir, agentName: job.choice.agent, tools: toolsFromConfig(job.agentConfig.config.tools), limits: job.limits, agentConfig: job.agentConfig, spec: job.spec, signal: shutdownSignal };
+  const episode = await getAgent(job.choice.agent).play(common, { ...job.choice, replayFrom: replayFolder(job, config) });
   return { episode, files: readFiles(outDir), workerDir: outDir, worker };
 }

@@ -1,4 +1,5 @@
 import type { HarnessConfig } from '../config/harness-config.js';
+import type { LoadedRepoSpec } from '../config/spec-registry.js';
 import { HarnessError } from '../errors.js';
 import type { Instance } from '../instance/instance-schema.js';
 import type { Sandbox } from './sandbox.js';
@@ -9,6 +10,8 @@ export interface StartSandboxOptions {
   instance: Instance;
   runId: string;
   repoDirs?: string[];
+  /** The repo's spec as read elsewhere (a queue job carries the coordinator's); else the config's spec folders. */
+  spec?: LoadedRepoSpec;
 }
 
 /** A kind of sandbox: how one is started for a task and found again by its session id. */

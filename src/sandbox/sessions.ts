@@ -1,5 +1,5 @@
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
-import { SpecRegistry } from '../config/spec-registry.js';
+import { SpecRegistry, type LoadedRepoSpec } from '../config/spec-registry.js';
 import { makeImageBuilder } from '../images/instance-images.js';
 import { containerRuntime } from '../runtime/registry.js';
 import type { Instance } from '../instance/instance-schema.js';
@@ -15,6 +15,8 @@ export interface StartSessionOptions {
   instance: Instance;
   runId: string;
   repoDirs?: string[];
+  /** The repo's spec as read elsewhere (a queue job carries the coordinator's); else the config's spec folders. */
+  spec?: LoadedRepoSpec;
 }
 
 function defaults(config: HarnessConfig) {
@@ -28,7 +30,7 @@ function defaults(config: HarnessConfig) {
 export async function startSession(opts: StartSessionOptions): Promise<ContainerSandbox> {
   const { config, instance } = opts;
   safePathSegment(opts.runId, 'run id');
-  const specs = SpecRegistry.forConfig(config);
+  const specs = opts.spec ? SpecRegistry.withLoaded(config, [opts.spec]) : SpecRegistry.forConfig(config);
   const spec = makeInstanceTestSpec(instance, specs.resolve(instance.repo, instance.version, instance.instance_id), config);
   const images = await makeImageBuilder(config, specs, [instance], opts.repoDirs).ensureInstanceImage(spec);
   const limits = containerLimits(config, config.agent.network);

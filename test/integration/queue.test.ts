@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,8 +69,8 @@ async function twoWorkers(): Promise<void> {
   await Promise.all(started.map((w) => w.printed(/taking jobs/)));
 }
 
-function summary(runId: string): Record<string, unknown> {
-  const s = JSON.parse(readFileSync(path.join(work, 'runs', runId, `gold.${runId}.json`), 'utf8')) as Record<string, unknown>;
+function summary(runId: string, model = 'gold'): Record<string, unknown> {
+  const s = JSON.parse(readFileSync(path.join(work, 'runs', runId, `${model}.${runId}.json`), 'utf8')) as Record<string, unknown>;
   delete s.run_id;
   // Where a run was graded, not what: a local run names its engine, a queue run has one per worker.
   delete s.engine;
@@ -212,5 +212,27 @@ describe('run --queue: agent episodes as jobs (real Redis, two engines)', () => 
       expect(existsSync(path.join(work, 'runs/q-agent/agent', id, '0', 'trajectory.jsonl'))).toBe(true);
       expect(existsSync(path.join(work, 'runs/q-agent/agent', id, '0', 'result.json'))).toBe(true);
     }
+  });
+
+  it('a worker needs no spec file and no copy of --replay-from: the episode job carries the spec and the trajectory to replay', async () => {
+    // The spec files and the replayed run exist only until the jobs are queued; the one worker
+    // of this queue starts after they are gone (an agent session on a worker read both from disk).
+    const specs = mkdtempSync(path.join(work, 'specs-'));
+    for (const file of readdirSync(path.join(PROJECT_ROOT, 'config/specs')).filter((f) => f.startsWith('demo__'))) copyFileSync(path.join(PROJECT_ROOT, 'config/specs', file), path.join(specs, file));
+    const replayFrom = path.join(work, 'replay-from');
+    cpSync(path.join(work, 'runs/q-agent/agent'), replayFrom, { recursive: true });
+    const lateConfig = path.join(work, 'late.yaml');
+    writeFileSync(lateConfig, `run: {root: ${path.join(work, 'runs')}}\nrepo_cache: ${path.join(work, 'repos')}\nspec_dirs: [${specs}]\n`);
+    const run = startCli(['run', '--dataset', DEMO, '--agent', 'replay', '--replay-from', replayFrom, '--run-id', 'q-replay', '-j', '2', '--config', lateConfig, '--queue', queueUrl(), '--queue-name', 'late'], { doneWhen: /predictions: /, overallMs: 900_000 });
+    await until('every episode queued', () => {
+      const status = spawnSync(process.execPath, [CLI, 'queue', 'status', '--queue', queueUrl(), '--queue-name', 'late', '--json'], { encoding: 'utf8' });
+      return status.status === 0 && (JSON.parse(status.stdout) as { counts: { waiting: number } }).counts.waiting === DEMO_SIZE;
+    });
+    rmSync(specs, { recursive: true });
+    rmSync(replayFrom, { recursive: true });
+    const worker = startCli(['worker', '--queue', queueUrl(), '--queue-name', 'late', '-j', '2'], { overallMs: 900_000 });
+    workers.push(worker);
+    expect(await run.exit, `${run.stderr}\n${worker.stderr}`).toBe(0);
+    expect({ ...summary('q-replay', 'replay'), model_name_or_path: 'gold' }).toEqual(summary('local'));
   });
 });
