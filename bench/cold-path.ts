@@ -9,7 +9,7 @@
  * and the hidden-history check of every image. Then grading throughput with warm images
  * (the demo, gold) at -j 1 and -j 2.
  *
- *   npm run bench:cold [-- --n 20 --files 3000 --commits 20000 --mirror PATH --keep]
+ *   npm run bench:cold [-- --n 20 --files 3000 --commits 20000 --mirror PATH --every E --depth D --keep]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,9 @@ const { values: args } = parseArgs({
     files: { type: 'string', default: '3000' },
     commits: { type: 'string', default: '20000' },
     mirror: { type: 'string' },
+    // The layer plan (config images.repo_layers) to measure instead of the config's.
+    every: { type: 'string' },
+    depth: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'skip-grading': { type: 'boolean', default: false },
   },
@@ -110,7 +113,9 @@ async function coldPath(): Promise<void> {
   const specDir = path.join(work, 'specs');
   mkdirSync(specDir);
   writeFileSync(path.join(specDir, 'bench__cold.yaml'), SPEC_YAML);
-  const config = loadHarnessConfig(undefined, { spec_dirs: [specDir], repo_cache: path.join(work, 'repos'), images: { log_dir: path.join(work, 'build-logs') } });
+  const plan = { ...(args.every ? { every: Number(args.every) } : {}), ...(args.depth ? { depth: Number(args.depth) } : {}) };
+  const config = loadHarnessConfig(undefined, { spec_dirs: [specDir], repo_cache: path.join(work, 'repos'), images: { log_dir: path.join(work, 'build-logs'), repo_layers: plan } });
+  out(`layer plan: every ${config.images.repo_layers.every}, depth ${config.images.repo_layers.depth}; build logs ${config.images.log_dir}`);
   const specs = SpecRegistry.forConfig(config);
   const instances = pickBaseCommits(repo, n).map((c, k) => instanceAt(c, k, repo)).reverse();
   const builder = makeImageBuilder(config, specs, instances);
