@@ -12,7 +12,7 @@
  *   npm run bench:cold [-- --n 20 --files 3000 --commits 20000 --mirror PATH --every E --depth D --keep]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -221,3 +221,6 @@ if (!args['skip-grading']) {
     await removeAll([...made, ...new Set(links)]);
   }
 }
+// The scratch folder holds a clone of the repository (hundreds of MB for a real mirror).
+if (!args.keep) rmSync(work, { recursive: true, force: true });
+else out(`kept: ${work}`);
