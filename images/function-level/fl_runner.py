@@ -10,6 +10,9 @@ fd 3, and how many processes had to be killed afterwards.
 Why it is built this way:
 - The runner is root; samples run as SLOT_UID (no capabilities, their own session and process
   group), so a sample can neither signal the runner nor read another slot's files.
+- Each step is started by posix_spawn of fl_exec (fl_exec.c), which becomes SLOT_UID, sets the
+  rlimits, makes the job's folder and files and execs the step: a fork of this Python process
+  cost about a millisecond per sample (copy-on-write of its heap, Python work in the child).
 - After every job the runner kills every process of SLOT_UID in the container (by /proc, with
   CAP_KILL), round after round until none is left: that reaches what left the process group
   (setsid, a double fork), and it stops a fork bomb (RLIMIT_NPROC bounds it meanwhile).
@@ -23,7 +26,6 @@ Why it is built this way:
 """
 import json
 import os
-import resource
 import secrets
 import select
 import shutil
@@ -37,6 +39,7 @@ NPROC = int(sys.argv[3])
 # Root's own (0711: others may pass through, not list or write); the slot folders live here.
 STATE = "/opt/swe-harness/work"
 WARM_GOCACHE = "/opt/swe-harness/gocache"
+FL_EXEC = "/opt/swe-harness/fl_exec"
 
 
 def slot_folder():
@@ -133,26 +136,45 @@ def slot_processes():
     return found
 
 
+def kill_all_as_slot_user():
+    """kill(-1, SIGKILL) from a child that is the slot's user: the kernel signals every process
+    of that uid in one pass, during which none can fork, so a fork bomb cannot outrun it as it
+    outruns pid-by-pid kills (a JS-spawned shell bomb took 5 s to over 100 s that way)."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return  # no pid left in the container: the pid-by-pid rounds go on
+    if pid == 0:
+        try:
+            become_slot_user()
+            os.kill(-1, signal.SIGKILL)  # never itself, and no process of another uid
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def sweep():
     """Kills every process of the slot's uid; returns how many kill rounds found some.
 
     By uid, not by process group: that reaches what left the group (setsid, a double fork).
-    Rounds repeat until /proc shows none, which stops a fork bomb (RLIMIT_NPROC bounds it).
-    The runner may signal the slot's processes (CAP_KILL); they cannot signal it.
+    The /proc listing is the cheap check after every job; when it finds processes, they are
+    killed at once by the slot's user (see kill_all_as_slot_user) and by pid (the runner may
+    signal them, CAP_KILL; they cannot signal it), round after round until /proc shows none.
     """
     rounds = 0
     while rounds < 100000:
         pids = slot_processes()
         if not pids:
             break
+        kill_all_as_slot_user()
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
         rounds += 1
-        if rounds % 10 == 0:
-            time.sleep(0.01)
+        # The killed need the CPU to die (the container may have one): give it to them.
+        time.sleep(0.001 if rounds < 10 else 0.01)
     return rounds
 
 
@@ -213,66 +235,71 @@ def executable(name, path):
     return EXECUTABLES[key]
 
 
-def job_files(job, workdir):
-    """The job's files as (path, bytes), encoded here so the child has little left to do."""
-    files = [(os.path.join(workdir, name), text.encode("utf-8", "surrogatepass")) for name, text in job["files"].items()]
+def job_files(job):
+    """The job's files as fl_exec reads them on fd 5 (see fl_exec.c), encoded once here."""
+    files = dict(job["files"])
     if job.get("stdin"):
-        files.append((os.path.join(workdir, ".stdin"), job["stdin"].encode("utf-8", "surrogatepass")))
-    return files
+        files[".stdin"] = job["stdin"]
+    out = []
+    for name, text in files.items():
+        name_b, data = name.encode(), text.encode("utf-8", "surrogatepass")
+        out.append(b"%d %d\n%s%s" % (len(name_b), len(data), name_b, data))
+    return b"".join(out)
+
+
+def warm_go_cache():
+    """The slot's Go build cache, copied from the image's on the slot's first Go step."""
+    if not os.path.isdir(GOCACHE) and os.path.isdir(WARM_GOCACHE):
+        in_slot_child(lambda: shutil.copytree(WARM_GOCACHE, GOCACHE))
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def start_step(job, step, files, nonce, workdir):
-    """Forks the step's process as the slot user in its own session; returns pid and pipes.
+    """Starts the step's process as the slot user in its own session; returns pid and pipes.
 
-    `files` is set for the job's first step: the child makes the job's folder and writes them.
-    What the child does before exec is kept short, each step of it a system call or two.
+    `files` is set for the job's first step: fl_exec makes the job's folder and writes them,
+    as the slot's user. posix_spawn, not a fork of this process: see fl_exec.c.
     """
     # TMPDIR is not the job folder itself: Go ignores a go.mod in the temporary folder's root.
     env = {"PATH": BASE_PATH, "HOME": workdir, "TMPDIR": os.path.join(workdir, ".tmp"), "LANG": "C.UTF-8", "GOCACHE": GOCACHE}
     env.update(job.get("env") or {})
     argv = step["argv"]
-    exe = executable(argv[0], env["PATH"])
+    if files is not None and argv[0] == "go":
+        warm_go_cache()
     stdin_path = os.path.join(workdir, ".stdin") if job.get("stdin") else os.devnull
-    warm_go = files is not None and argv[0] == "go" and not os.path.isdir(GOCACHE) and os.path.isdir(WARM_GOCACHE)
+    helper = [FL_EXEC, str(SLOT_UID), str(NPROC), workdir, "1" if files is not None else "0", stdin_path, executable(argv[0], env["PATH"])]
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     rep_r, rep_w = os.pipe()
     nonce_r, nonce_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
+    spec_r, spec_w = os.pipe()
+    pipes = ((out_w, 1), (err_w, 2), (rep_w, 3), (nonce_r, 4), (spec_r, 5))
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)] + [(os.POSIX_SPAWN_DUP2, fd, to) for fd, to in pipes]
+    try:
+        # SIGPIPE as programs expect it (this runner ignores it, as Python does); SIGXFSZ stays
+        # ignored, so a file past the size limit is an error the program sees ("File too large").
+        pid = os.posix_spawn(FL_EXEC, helper + list(argv), env, file_actions=actions, setsid=True, setsigdef=(signal.SIGPIPE,))
+    except OSError:
+        for fd in (out_r, rep_r, err_r, nonce_w, spec_w):
+            os.close(fd)
+        raise
+    finally:
+        for fd in (out_w, err_w, rep_w, nonce_r, spec_r):
+            os.close(fd)
+    # The files are written while fl_exec reads them (they can be larger than a pipe holds);
+    # then the nonce, which lets the report prove it came from the wrapper, not the sample.
+    for fd, data in ((spec_w, files or b""), (nonce_w, nonce.encode())):
         try:
-            os.setsid()
-            become_slot_user()
-            resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            if files is not None:
-                # A fresh folder per job, its name drawn by the runner (see main).
-                os.mkdir(workdir, 0o700)
-                os.mkdir(env["TMPDIR"])
-                for path, data in files:
-                    if os.path.dirname(path) != workdir:
-                        os.makedirs(os.path.dirname(path), exist_ok=True)
-                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-                    os.write(fd, data)  # to a regular file, a write is whole
-                    os.close(fd)
-                if warm_go:
-                    shutil.copytree(WARM_GOCACHE, GOCACHE)
-            os.chdir(workdir)
-            os.dup2(os.open(stdin_path, os.O_RDONLY), 0)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            os.dup2(rep_w, 3)
-            os.dup2(nonce_r, 4)
-            os.closerange(5, 1 << 16)
-            os.execve(exe, argv, env)
-        except BaseException as e:  # the exec failed: say why on stderr
-            os.write(2, ("runner: cannot start %s: %s\n" % (argv[0], e)).encode())
-        os._exit(127)
-    for fd in (out_w, err_w, rep_w, nonce_r):
-        os.close(fd)
-    # The nonce lets the report prove it came from the wrapper, not from the sample's own writes.
-    os.write(nonce_w, nonce.encode())
-    os.close(nonce_w)
+            write_all(fd, data)
+        except BrokenPipeError:
+            pass  # fl_exec or the program ended first: stderr and the exit code say why
+        finally:
+            os.close(fd)
     return pid, {out_r: "stdout", err_r: "stderr", rep_r: "report"}
 
 
@@ -344,7 +371,7 @@ def run_job(job, workdir):
     oom_before = oom_kills()
     nonce = secrets.token_hex(16)
     steps = []
-    files = job_files(job, workdir)
+    files = job_files(job)
     for i, step in enumerate(job["steps"]):
         result = run_step(job, step, files if i == 0 else None, captures, nonce, workdir)
         steps.append(result)
@@ -374,7 +401,6 @@ def run_job(job, workdir):
 
 
 def main():
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     remove_work()
     with open(sys.argv[1]) as f:
         jobs = [json.loads(line) for line in f if line.strip()]

@@ -10,7 +10,7 @@ import { pathInside } from '../util/safe-path.js';
 
 /** The folder of the runner image's Dockerfile and the programs it copies in. */
 const CONTEXT_DIR = path.join(PROJECT_ROOT, 'images/function-level');
-const CONTEXT_FILES = ['Dockerfile', 'fl_runner.py', 'fl_python.py', 'fl_checks.py', 'go-warm/go.mod', 'go-warm/warm_test.go'];
+const CONTEXT_FILES = ['Dockerfile', 'fl_runner.py', 'fl_exec.c', 'fl_python.py', 'fl_checks.py', 'go-warm/go.mod', 'go-warm/warm_test.go'];
 
 /** The runner image's tag: a hash of everything that goes into it, so a changed runner is rebuilt. */
 export function runnerImageTag(config: HarnessConfig): string {
