@@ -95,9 +95,10 @@ export class JobQueue<D, R> {
    * already collected). Returns their ids; a job a worker holds is left to finish.
    */
   async forgetUnawaited(prefix: string): Promise<string[]> {
-    const jobs = await this.queue.getJobs(['completed', 'failed', 'wait', 'delayed', 'prioritized', 'paused']);
-    const stray = jobs.filter((job) => job.id?.startsWith(prefix) && !this.pending.has(job.id));
-    const removed = await Promise.all(stray.map((job) => job.remove().then(() => job.id as string, () => undefined)));
+    // Ids only: a finished job holds its result (logs included), and the queue may hold other runs'.
+    const ids = await this.queue.getRanges(['completed', 'failed', 'wait', 'delayed', 'prioritized', 'paused'], 0, -1);
+    const stray = [...new Set(ids)].filter((id) => id.startsWith(prefix) && !this.pending.has(id));
+    const removed = await Promise.all(stray.map((id) => this.queue.remove(id).then((n) => (n === 1 ? id : undefined), () => undefined)));
     return removed.filter((id): id is string => id !== undefined);
   }
 

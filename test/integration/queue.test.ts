@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/harness-config.js';
 import { loadDataset } from '../../src/instance/load-dataset.js';
 import { OWNER_ENV } from '../../src/util/owner.js';
+import { JobQueue } from '../../src/queue/job-queue.js';
+import { Queue } from 'bullmq';
 import { CLI, startCli, type CliProcess } from '../helpers/cli-process.js';
 
 /**
@@ -168,6 +170,21 @@ describe('evaluate --queue on workers over Redis (real Redis, two engines, the r
     // Collected jobs are removed: Redis holds nothing of this run once its results are written.
     const left = [...status.active, ...status.uncollected].filter((j) => j.id.startsWith('q-coordinator/'));
     expect(left, `${JSON.stringify(status)}\n${again.stderr}`).toEqual([]);
+  });
+
+  it("a run's stray jobs are removed when it ends, in every state and however many; other runs' are kept", async () => {
+    const raw = new Queue('strays', { connection: { host: '127.0.0.1', port: redisPort } });
+    const ids = [...Array.from({ length: 30 }, (_, k) => `q-strays/gold/i${k}/abc`), 'q-other/gold/i0/abc'];
+    for (const id of ids) await raw.add('job', {}, { jobId: id, delay: id.endsWith('i1/abc') ? 60_000 : 0 });
+    const jobs = await JobQueue.open(queueUrl(), { name: 'strays' });
+    try {
+      expect((await jobs.forgetUnawaited('q-strays/')).sort()).toEqual(ids.filter((id) => id.startsWith('q-strays/')).sort());
+      expect(await raw.getRanges(['wait', 'delayed'], 0, -1)).toEqual(['q-other/gold/i0/abc']);
+    } finally {
+      await jobs.close();
+      await raw.obliterate({ force: true });
+      await raw.close();
+    }
   });
 
   it('Redis restarted mid-run: the run ends with the same summary', async () => {
