@@ -1,6 +1,6 @@
 """Runs a batch of function-level samples inside the sandbox, one process (group) each.
 
-Usage: fl_runner.py BATCH_FILE SLOT_UID NPROC
+Usage: fl_runner.py BATCH_FILE SLOT_UID NPROC SCRATCH
 
 BATCH_FILE holds one job per line: {"id", "files": {name: text}, "steps": [{"argv", "timeout_s",
 "stage"}], "stdin"?: text, "output_cap", "output_limit", "env"}. For each job one JSON line is
@@ -21,6 +21,10 @@ Why it is built this way:
   listable) under a root-only parent, and its name holds a secret only root can read: no
   sample can guess, squat, remove or replace it, nor a later job's folder, nor another slot's.
   Leftovers are removed by a child that is SLOT_UID (root here has no CAP_DAC_OVERRIDE).
+- SCRATCH, the parent, is the slot's own in-memory filesystem of fixed size (see executor.ts):
+  on the container's overlay filesystem, making and removing a folder and files per job cost
+  more kernel time than the runner's own work. Being the slot's own, a sample that fills it
+  gets "No space left on device" and the other slots do not; it is emptied once half full.
 - Output is read through pipes and only its head and tail are kept; a flood past
   output_limit ends the job.
 """
@@ -36,8 +40,8 @@ import time
 SLOT_UID = int(sys.argv[2])
 SLOT_UID_BYTES = b"%d" % SLOT_UID
 NPROC = int(sys.argv[3])
-# Root's own (0711: others may pass through, not list or write); the slot folders live here.
-STATE = "/opt/swe-harness/work"
+# Root's own (0711: others may pass through, not list or write); the slot's folder lives here.
+SCRATCH = sys.argv[4]
 WARM_GOCACHE = "/opt/swe-harness/gocache"
 FL_EXEC = "/opt/swe-harness/fl_exec"
 
@@ -45,9 +49,9 @@ FL_EXEC = "/opt/swe-harness/fl_exec"
 def slot_folder():
     """The slot's folder, the same for every batch of this container: its name holds a token
     kept in a file only root reads, so samples (of any slot) cannot find another's folder."""
-    os.makedirs(STATE, exist_ok=True)
-    os.chmod(STATE, 0o711)
-    token_file = os.path.join(STATE, "slot-%d.token" % SLOT_UID)
+    os.makedirs(SCRATCH, exist_ok=True)
+    os.chmod(SCRATCH, 0o711)
+    token_file = os.path.join(SCRATCH, "slot-%d.token" % SLOT_UID)
     try:
         with open(token_file) as f:
             token = f.read().strip()
@@ -56,7 +60,7 @@ def slot_folder():
         fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.write(fd, token.encode())
         os.close(fd)
-    folder = os.path.join(STATE, "slot-%d-%s" % (SLOT_UID, token))
+    folder = os.path.join(SCRATCH, "slot-%d-%s" % (SLOT_UID, token))
     os.makedirs(folder, exist_ok=True)
     os.chmod(folder, 0o1733)
     return folder
@@ -178,11 +182,11 @@ def sweep():
     return rounds
 
 
-def remove_work():
-    """Removes what the slot's jobs left in its folder but the Go cache, as the slot's user
-    (root here cannot: no CAP_DAC_OVERRIDE), with one `rm -rf` for the whole batch."""
+def remove_work(keep_go_cache=True):
+    """Removes what the slot's jobs left in its folder (but the Go cache, unless told), as the
+    slot's user (root here cannot: no CAP_DAC_OVERRIDE), with one `rm -rf` for many jobs."""
     # Listed here: the folder is root's and not listable by the slot's user.
-    paths = [os.path.join(WORK, n) for n in os.listdir(WORK) if n != "gocache"]
+    paths = [os.path.join(WORK, n) for n in os.listdir(WORK) if n != "gocache" or not keep_go_cache]
     if not paths:
         return
 
@@ -190,10 +194,31 @@ def remove_work():
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        # A folder its sample made unremovable stays: its name is never used again.
-        os.execv("/bin/rm", ["rm", "-rf", "--"] + paths)
+        # Folders a sample closed (mode 000) are the slot user's own: opened first, or rm would
+        # leave them, and what they hold would keep the scratch full.
+        os.execv("/bin/sh", ["sh", "-c", 'chmod -R u+rwx -- "$@"; exec rm -rf -- "$@"', "sh"] + paths)
 
     in_slot_child(remove)
+
+
+def scratch_full():
+    """Whether the slot's scratch filesystem is more than half full, in bytes or in files."""
+    try:
+        st = os.statvfs(SCRATCH)
+    except OSError:
+        return False
+    return st.f_bfree * 2 < st.f_blocks or st.f_ffree * 2 < st.f_files
+
+
+def keep_scratch_free():
+    """After a job: when the scratch is more than half full, what this slot's jobs left is
+    removed now rather than at the end of the batch, and the Go cache too if that was not
+    enough (it is copied again from the image's). A sample that fills the scratch gets "No
+    space left on device"; the samples after it find room."""
+    if scratch_full():
+        remove_work()
+        if scratch_full():
+            remove_work(keep_go_cache=False)
 
 
 class Capture:
@@ -416,6 +441,7 @@ def main():
             result = {"id": job["id"], "runner_error": "%s: %s" % (type(e).__name__, e)}
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
+        keep_scratch_free()
     remove_work()
 
 

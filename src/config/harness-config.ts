@@ -91,12 +91,15 @@ export const harnessConfigSchema = z
         timeout: z.number().positive(),
         compile_timeout: z.number().positive(),
         memory_mb: z.number().int().positive(),
+        /** The in-memory folder the samples' files live in (part of memory_mb). */
+        scratch_mb: z.number().int().positive(),
         slots: z.number().int().positive(),
         batch_size: z.number().int().positive(),
         output_cap_bytes: z.number().int().positive(),
         output_limit_bytes: z.number().int().positive(),
       })
-      .strict(),
+      .strict()
+      .refine((f) => f.scratch_mb < f.memory_mb, { message: 'must be less than memory_mb: the scratch folder is held in the memory of the container', path: ['scratch_mb'] }),
   })
   .strict();
 

@@ -92,6 +92,7 @@ export class RunningContainer implements Container {
           NanoCpus: Math.round(opts.limits.cpus * 1e9),
           PidsLimit: opts.limits.pids,
           Init: true,
+          ...(opts.tmpfs ? { Tmpfs: opts.tmpfs } : {}),
           ...hardening(opts.limits),
         },
       }),

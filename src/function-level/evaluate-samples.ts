@@ -23,6 +23,7 @@ export interface SampleEvaluation {
   slots: number;
   batchSize: number;
   memoryMb: number;
+  scratchMb: number;
   /** Run every sample again, even those whose key has a result. */
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -73,6 +74,7 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
     slots: e.slots,
     batchSize: e.batchSize,
     memoryMb: e.memoryMb,
+    scratchMb: e.scratchMb,
   });
   const expected = await referenceOutputs(todo.map((p) => p.problem), imageId, e, executor);
   const runnable: Pending[] = [];

@@ -39,6 +39,7 @@ export async function runFunctionLevelEvaluation(run: FunctionLevelRun): Promise
       slots: f.slots,
       batchSize: f.batch_size,
       memoryMb: f.memory_mb,
+      scratchMb: f.scratch_mb,
       force: run.force,
       onProgress: run.onProgress,
     });

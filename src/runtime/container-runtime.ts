@@ -34,6 +34,12 @@ export interface ContainerOptions {
   limits: ContainerLimits;
   env?: Record<string, string>;
   name?: string;
+  /**
+   * Folders that are in-memory filesystems (tmpfs): path -> mount options, e.g.
+   * `rw,exec,nosuid,nodev,size=256m,mode=0711`. What is written there counts in the
+   * container's memory.
+   */
+  tmpfs?: Record<string, string>;
 }
 
 export interface ExecOptions {

@@ -40,13 +40,17 @@ for attempt in (lambda: os.chmod(parent, 0), lambda: os.rename(parent, parent + 
 const SQUATS = `import os
 uid = os.getuid()
 for other in range(uid - 16, uid + 17):
-    for path in ('/tmp/fl-%d' % other, '/tmp/fl-gocache-%d' % other, '/opt/swe-harness/work/slot-%d' % other):
+    for path in ('/tmp/fl-%d' % other, '/tmp/fl-gocache-%d' % other, '/opt/swe-harness/work/slot-%d' % other, '/opt/swe-harness/work/slot-%d' % (other - uid + 16)):
         try:
             os.makedirs(path, exist_ok=True)
             os.chmod(path, 0o777)
         except OSError:
             pass
 `;
+
+const GO_SUM = 'func TestSum(t *testing.T) {\n\tif 1+2 != 3 {\n\t\tt.Fatal("sum")\n\t}\n}\n';
+/** Each slot's in-memory scratch folder, MB (the test runs one slot). */
+const SCRATCH_MB = 64;
 
 /** Programs in Python unless named `js:`, `ts:` or `go:`; each with the outcome it must get (`a|b`: either). */
 const HOSTILE: Array<[string, string, string]> = [
@@ -91,7 +95,16 @@ const HOSTILE: Array<[string, string, string]> = [
   ['plants-next-job-folders', PLANTS, 'passed'],
   ['innocent-after-planting', 'assert sum([1, 2]) == 3\n', 'passed'],
   ['squats-other-slots', SQUATS, 'passed'],
-  ['go:innocent-after-squatting', 'func TestSum(t *testing.T) {\n\tif 1+2 != 3 {\n\t\tt.Fatal("sum")\n\t}\n}\n', 'passed'],
+  ['go:innocent-after-squatting', GO_SUM, 'passed'],
+  // The scratch folder (SCRATCH_MB, in memory) filled by bytes, by files, and by bytes behind a
+  // folder closed to its owner: the filler gets its error, and the next sample finds room.
+  ['fills-scratch', "i = 0\nwhile True:\n    with open('fill-%d.bin' % i, 'wb') as f:\n        f.write(b'x' * (8 * 1024 * 1024))\n    i += 1\n", 'error'],
+  ['innocent-after-filling', 'with open("out.txt", "w") as f:\n    f.write("x" * 100000)\nassert sum([1, 2]) == 3\n', 'passed'],
+  ['fills-scratch-with-files', "import os\nos.mkdir('many')\ni = 0\nwhile True:\n    open('many/%d' % i, 'w').close()\n    i += 1\n", 'error'],
+  ['innocent-after-many-files', 'with open("out.txt", "w") as f:\n    f.write("ok")\n', 'passed'],
+  ['closes-a-full-folder', "import os\nos.makedirs('closed/inner')\nfor i in range(6):\n    with open('closed/inner/%d.bin' % i, 'wb') as f:\n        f.write(b'x' * (8 * 1024 * 1024))\nos.chmod('closed/inner', 0)\nos.chmod('closed', 0)\n", 'passed'],
+  ['innocent-after-closed-folder', "for i in range(3):\n    with open('%d.bin' % i, 'wb') as f:\n        f.write(b'x' * (8 * 1024 * 1024))\n", 'passed'],
+  ['go:innocent-after-all-that', GO_SUM, 'passed'],
 ];
 
 /** Run last: fails when any process other than root's (the runner) is still alive in the container. */
@@ -124,7 +137,7 @@ it('ends every hostile sample with a clear outcome and leaves nothing running', 
   const config = loadHarnessConfig(undefined, {
     run: { root },
     sandbox: { file_size_mb: 16, pids: 512 },
-    function_level: { timeout: TIMEOUT_S, memory_mb: 384, slots: 1, batch_size: 50, output_limit_bytes: 4 * 1024 * 1024 },
+    function_level: { timeout: TIMEOUT_S, memory_mb: 384, scratch_mb: SCRATCH_MB, slots: 1, batch_size: 50, output_limit_bytes: 4 * 1024 * 1024 },
   });
   const entries = [...HOSTILE, ['probe', PROBE, 'passed'] as [string, string, string]];
   const set = validateProblemRecords(entries.map(([name], i) => ({ file: 'hostile', location: String(i), value: recordOf(name) })));
@@ -147,6 +160,8 @@ it('ends every hostile sample with a clear outcome and leaves nothing running', 
   expect(detail('network')).toMatch(/OSError|unreachable/i);
   expect(detail('reads-stdin')).toContain('EOFError');
   expect(detail('forges-report')).toContain('before its tests finished');
+  expect(detail('fills-scratch')).toContain('No space left on device');
+  expect(detail('fills-scratch-with-files')).toContain('No space left on device');
   // Bounded: a timeout is the timeout plus the kill, never the program's own idea of time.
   for (const r of run.results) expect(r.duration_s).toBeLessThan(TIMEOUT_S + 60);
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadHarnessConfig } from '../../src/config/harness-config.js';
+import { runnerScratch } from '../../src/function-level/executor.js';
 import { classify } from '../../src/function-level/classify.js';
 import { validateProblemRecords } from '../../src/function-level/load-problems.js';
 import { summarizeOutcomes } from '../../src/function-level/outcome-summary.js';
@@ -118,5 +120,20 @@ describe('function-level samples', () => {
       ['5', 'sample_index'],
       ['6', undefined],
     ]);
+  });
+});
+
+describe('function-level scratch folders', () => {
+  it('gives each slot its own in-memory folder, the config scratch shared out, with its files bounded too', () => {
+    expect(runnerScratch(512, 2)).toEqual({
+      '/opt/swe-harness/work/slot-0': 'rw,exec,nosuid,nodev,size=256m,nr_inodes=65536,mode=0711',
+      '/opt/swe-harness/work/slot-1': 'rw,exec,nosuid,nodev,size=256m,nr_inodes=65536,mode=0711',
+    });
+    expect(Object.values(runnerScratch(3, 4))).toEqual(Array(4).fill('rw,exec,nosuid,nodev,size=1m,nr_inodes=1024,mode=0711'));
+  });
+
+  it('refuses a scratch as large as the memory that holds it, naming the field', () => {
+    expect(() => loadHarnessConfig(undefined, { function_level: { memory_mb: 256, scratch_mb: 256 } })).toThrow(/function_level\.scratch_mb: must be less than memory_mb/);
+    expect(loadHarnessConfig(undefined, { function_level: { memory_mb: 256, scratch_mb: 128 } }).function_level.scratch_mb).toBe(128);
   });
 });
