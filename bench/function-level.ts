@@ -1,7 +1,7 @@
 /**
  * Function-level executions per second: HumanEval's canonical solutions x N samples (N = 20:
- * 3,280 executions) through the harness (evaluate --samples: batches, the runner, a process
- * group and a user per sample, results and logs written), against the same programs run by
+ * 3,280 executions) through the harness (evaluate --samples: a runner per slot fed one job
+ * per line, a process group and a user per sample, results and logs written), against the same programs run by
  * bare `python3 main.py` processes in one container of the same image and limits (the
  * physical limit here), as many at a time as the harness has slots (`xargs -P`), so both
  * sides have the same parallelism. The two alternate in rounds of 5 samples per problem, so

@@ -1,11 +1,14 @@
-"""Runs a batch of function-level samples inside the sandbox, one process (group) each.
+"""Runs function-level samples inside the sandbox, one process (group) each, for one slot.
 
-Usage: fl_runner.py BATCH_FILE SLOT_UID NPROC SCRATCH
+Usage: fl_runner.py SLOT_UID NPROC SCRATCH CLEAN_EVERY
 
-BATCH_FILE holds one job per line: {"id", "files": {name: text}, "steps": [{"argv", "timeout_s",
-"stage"}], "stdin"?: text, "output_cap", "output_limit", "env"}. For each job one JSON line is
-printed: what each step did, the head and tail of its output, the report the program wrote on
-fd 3, and how many processes had to be killed afterwards.
+Jobs come on stdin, one per line, as the harness sends them: {"id", "files": {name: text},
+"steps": [{"argv", "timeout_s", "stage"}], "stdin"?: text, "output_cap", "output_limit",
+"env"}. For each job one JSON line is printed as soon as it ends: what each step did, the head
+and tail of its output, the report the program wrote on fd 3, and how many processes had to be
+killed afterwards. The runner ends at the end of its input. One runner serves the slot for the
+whole run: an exec per batch of jobs cost ~0.1 s of runc and Python start-up each. The jobs
+(expected outputs included) stay in its memory: no sample can read them from a file.
 
 Why it is built this way:
 - The runner is root; samples run as SLOT_UID (no capabilities, their own session and process
@@ -37,17 +40,19 @@ import signal
 import sys
 import time
 
-SLOT_UID = int(sys.argv[2])
+SLOT_UID = int(sys.argv[1])
 SLOT_UID_BYTES = b"%d" % SLOT_UID
-NPROC = int(sys.argv[3])
+NPROC = int(sys.argv[2])
+# The slot's jobs' folders are removed after this many jobs (or sooner: keep_scratch_free).
+CLEAN_EVERY = int(sys.argv[4])
 # Root's own (0711: others may pass through, not list or write); the slot's folder lives here.
-SCRATCH = sys.argv[4]
+SCRATCH = sys.argv[3]
 WARM_GOCACHE = "/opt/swe-harness/gocache"
 FL_EXEC = "/opt/swe-harness/fl_exec"
 
 
 def slot_folder():
-    """The slot's folder, the same for every batch of this container: its name holds a token
+    """The slot's folder, the same for every runner of this slot in this container: its name holds a token
     kept in a file only root reads, so samples (of any slot) cannot find another's folder."""
     os.makedirs(SCRATCH, exist_ok=True)
     os.chmod(SCRATCH, 0o711)
@@ -101,6 +106,9 @@ def in_slot_child(work):
     if pid == 0:
         code = 1
         try:
+            # Not the runner's stdin, which holds the jobs to come.
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
             become_slot_user()
             code = work() or 0
         finally:
@@ -212,7 +220,7 @@ def scratch_full():
 
 def keep_scratch_free():
     """After a job: when the scratch is more than half full, what this slot's jobs left is
-    removed now rather than at the end of the batch, and the Go cache too if that was not
+    removed now rather than after CLEAN_EVERY jobs, and the Go cache too if that was not
     enough (it is copied again from the image's). A sample that fills the scratch gets "No
     space left on device"; the samples after it find room."""
     if scratch_full():
@@ -251,7 +259,7 @@ EXECUTABLES = {}
 
 
 def executable(name, path):
-    """argv[0] as a path, looked up in PATH once per batch rather than by every child."""
+    """argv[0] as a path, looked up in PATH once per runner rather than by every child."""
     if "/" in name:
         return name
     key = (name, path)
@@ -427,11 +435,11 @@ def run_job(job, workdir):
 
 def main():
     remove_work()
-    with open(sys.argv[1]) as f:
-        jobs = [json.loads(line) for line in f if line.strip()]
-    # Samples of the slots that come next must not read the jobs (and expected outputs) here.
-    os.remove(sys.argv[1])
-    for n, job in enumerate(jobs):
+    n = 0
+    for line in sys.stdin.buffer:
+        if not line.strip():
+            continue
+        job = json.loads(line)
         try:
             # A name no earlier sample can guess: one that made the next job's folder in
             # advance would otherwise have that job refused (an error it did not earn).
@@ -441,7 +449,11 @@ def main():
             result = {"id": job["id"], "runner_error": "%s: %s" % (type(e).__name__, e)}
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
-        keep_scratch_free()
+        n += 1
+        if n % CLEAN_EVERY == 0:
+            remove_work()
+        else:
+            keep_scratch_free()
     remove_work()
 
 

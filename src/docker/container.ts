@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
+import { type Duplex, Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
-import type { Container, ContainerLimits, ContainerOptions, ExecOptions, ExecResult, ShellChannel } from '../runtime/container-runtime.js';
+import type { Container, ContainerLimits, ContainerOptions, ContainerProcess, ExecOptions, ExecResult, ShellChannel, SpawnOptions } from '../runtime/container-runtime.js';
 import { OutputCollector } from '../util/head-tail.js';
 import { cannotPause, explainEngineFailure } from './engine.js';
 import { createOwned, disown } from './owned-containers.js';
@@ -166,6 +167,46 @@ export class RunningContainer implements Container {
       throw cause;
     }
     return firstFileOf(archive);
+  }
+
+  async spawn(cmd: string[], opts: SpawnOptions): Promise<ContainerProcess> {
+    const exec = await this.container.exec({
+      Cmd: cmd,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      WorkingDir: opts.workdir,
+      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+    const stderr = new OutputCollector(opts.stderrCapBytes);
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        opts.onStdout(chunk);
+        done();
+      },
+    });
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    const exited = ended.then(async () => {
+      stream.destroy();
+      const info = await exec.inspect().catch(() => undefined);
+      return { exitCode: info && !info.Running ? (info.ExitCode ?? null) : null, stderr: stderr.text() };
+    });
+    return {
+      write: (data) => {
+        if (!stream.destroyed && !stream.writableEnded) stream.write(data);
+      },
+      end: () => {
+        if (!stream.destroyed && !stream.writableEnded) stream.end();
+      },
+      exited,
+    };
   }
 
   openShell(): Promise<ShellChannel> {

@@ -90,11 +90,9 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
   }
   await executor.run(
     runnable.map((p) => p.job as RunnerJob),
-    (batch) => {
-      for (const run of batch) {
-        const p = runnable[Number(run.id)] as Pending;
-        record(p, run, classify(run, p.problem.language, e.limits.timeoutS));
-      }
+    (run) => {
+      const p = runnable[Number(run.id)] as Pending;
+      record(p, run, classify(run, p.problem.language, e.limits.timeoutS));
     },
   );
   const results = store.finish(all.map((p) => ({ key: p.key, task_id: p.sample.task_id, sample_index: p.sample.sample_index })));
@@ -130,19 +128,17 @@ async function referenceOutputs(problems: Problem[], imageId: string, e: SampleE
   mkdirSync(dir, { recursive: true });
   await executor.run(
     jobs.map((j) => ({ ...j.job })),
-    (batch) => {
-      for (const run of batch) {
-        const { problem, file } = jobs[Number(run.id)] as (typeof jobs)[number];
-        const line = run.stdout.split('\n').find((l) => l.startsWith(EXPECTED_MARK));
-        if (!line || run.report?.ended !== 'completed') {
-          const why = classify(run, 'python', e.limits.timeoutS);
-          out.set(problem.task_id, { error: `the reference solution did not run through (${why.outcome}${why.detail ? `: ${why.detail}` : ''})` });
-          continue;
-        }
-        const outputs = line.slice(EXPECTED_MARK.length).trim();
-        writeFileSync(file, outputs);
-        out.set(problem.task_id, { outputs });
+    (run) => {
+      const { problem, file } = jobs[Number(run.id)] as (typeof jobs)[number];
+      const line = run.stdout.split('\n').find((l) => l.startsWith(EXPECTED_MARK));
+      if (!line || run.report?.ended !== 'completed') {
+        const why = classify(run, 'python', e.limits.timeoutS);
+        out.set(problem.task_id, { error: `the reference solution did not run through (${why.outcome}${why.detail ? `: ${why.detail}` : ''})` });
+        return;
       }
+      const outputs = line.slice(EXPECTED_MARK.length).trim();
+      writeFileSync(file, outputs);
+      out.set(problem.task_id, { outputs });
     },
   );
   return out;

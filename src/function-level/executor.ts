@@ -5,7 +5,6 @@ import { containerRuntime } from '../runtime/registry.js';
 import type { RunnerJob, RunnerResult } from './runner-protocol.js';
 
 const RUNNER = '/opt/swe-harness/fl_runner.py';
-const BATCH_DIR = 'fl-batches';
 /**
  * Where each slot's runner makes the samples' folders and files (fl_runner.py's SCRATCH): an
  * in-memory filesystem per slot. On the container's overlay filesystem, making and removing a
@@ -28,62 +27,146 @@ export interface ExecutorOptions {
   labels: Record<string, string>;
   /** Samples run at once in the container, each slot with its own user. */
   slots: number;
-  /** Jobs sent to the runner per exec. */
+  /** Samples a slot's runner runs between two removals of their folders. */
   batchSize: number;
   memoryMb: number;
-  /** The size of the in-memory folder the samples' files live in (part of memoryMb). */
+  /** The size of the in-memory folders the samples' files live in (part of memoryMb). */
   scratchMb: number;
 }
 
+/** Jobs a slot's runner holds at once: the one it runs and the next, so it never waits for the host. */
+const AHEAD = 2;
+/** Seconds a job may take past its steps' own timeouts (the runner's start, its kills, clean-ups). */
+const JOB_GRACE_S = 30;
+/** Runs of a job that its runner did not outlive before the job is reported (a runner error). */
+const RUNNER_TRIES = 2;
+
 /**
  * Runs jobs in one sandbox container (no network, the harness's memory, pids and file-size
- * limits): `slots` runners at a time, each taking a batch of jobs per exec and running them
- * one process (group) after another. A container that died (its exec timed out, the engine
- * killed it) is replaced, and the jobs it took are reported as runner errors.
+ * limits): one long-lived runner per slot, fed jobs on its stdin and answering one line per
+ * job, so a job costs a line, not an exec. When a runner is lost, the container is replaced
+ * and only the job it was running can be blamed: a job past its budget (the runner stuck) is
+ * reported at once, a job during which the runner ended is run again and reported the second
+ * time; the jobs held but not started, and the other slots' (ended with the container), go
+ * back in the queue.
  */
 export class SampleExecutor implements AsyncDisposable {
   private container: Container | undefined;
   private starting: Promise<Container> | undefined;
-  private batches = 0;
+  /** Containers this executor gave up, each with the slot whose runner was lost first. */
+  private readonly retired = new Map<Container, number>();
+  /** Runs of a job that its runner did not outlive, by job id. */
+  private readonly losses = new Map<string, number>();
   /** A random base, so slots of two runs on one host are never the same user (RLIMIT_NPROC is per user). */
   private readonly baseUid = 200_000 + randomInt(0, 1_000_000) * 16;
 
   constructor(private readonly opts: ExecutorOptions) {}
 
-  /** Runs every job; `onBatch` gets each batch's results as soon as they are in. */
-  async run(jobs: RunnerJob[], onBatch: (results: RunnerResult[]) => void): Promise<void> {
-    const batches: RunnerJob[][] = [];
-    for (let i = 0; i < jobs.length; i += this.opts.batchSize) batches.push(jobs.slice(i, i + this.opts.batchSize));
-    let next = 0;
+  /** Runs every job; `onResult` gets each job's result as soon as it is in. */
+  async run(jobs: RunnerJob[], onResult: (result: RunnerResult) => void): Promise<void> {
+    const queue = [...jobs];
     const slot = async (n: number): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next++] as RunnerJob[];
-        onBatch(await this.runBatch(n, batch));
-      }
+      while (queue.length > 0) await this.runnerSession(n, queue, onResult);
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.opts.slots, batches.length)) }, (_, n) => slot(n)));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.opts.slots, jobs.length)) }, (_, n) => slot(n)));
   }
 
-  private async runBatch(slot: number, jobs: RunnerJob[]): Promise<RunnerResult[]> {
+  /** One runner process for slot `n`, fed from `queue` until it is empty or the runner ends. */
+  private async runnerSession(n: number, queue: RunnerJob[], onResult: (result: RunnerResult) => void): Promise<void> {
     const container = await this.alive();
-    const name = `b${slot}-${this.batches++}.jsonl`;
-    await container.putFiles({ [`${BATCH_DIR}/${name}`]: `${jobs.map((j) => JSON.stringify(j)).join('\n')}\n` }, '/');
+    const inFlight: RunnerJob[] = [];
+    let headSince = Date.now();
+    let carry: Buffer = Buffer.alloc(0);
+    let failure: unknown;
     const nproc = Math.max(16, Math.floor(this.opts.config.sandbox.pids / this.opts.slots) - 8);
-    const budgetS = jobs.reduce((sum, j) => sum + j.steps.reduce((s, step) => s + step.timeout_s, 0) + 5, 30);
-    const argv = ['python3', RUNNER, `/${BATCH_DIR}/${name}`, String(this.baseUid + slot), String(nproc), scratchOf(slot)];
-    const res = await container.exec(argv, { timeoutMs: budgetS * 1000, outputCapBytes: 1024 * 1024 * 1024 });
-    const byId = new Map<string, RunnerResult>();
-    for (const line of res.output.split('\n')) {
-      if (!line.startsWith('{')) continue;
+    const argv = ['python3', RUNNER, String(this.baseUid + n), String(nproc), scratchOf(n), String(this.opts.batchSize)];
+    const onLine = (line: Buffer) => {
+      if (line[0] !== 0x7b) return; // '{': anything else is not a result
+      let result: RunnerResult;
       try {
-        const result = JSON.parse(line) as RunnerResult;
-        byId.set(result.id, result);
+        result = JSON.parse(line.toString('utf8')) as RunnerResult;
       } catch {
-        // A cut line (the output cap): its job is reported missing below.
+        return;
       }
+      const at = inFlight.findIndex((j) => j.id === result.id);
+      if (at < 0) return;
+      inFlight.splice(at, 1);
+      headSince = Date.now();
+      onResult(result);
+      feed();
+    };
+    const proc = await container.spawn(argv, {
+      stderrCapBytes: 64 * 1024,
+      onStdout: (chunk) => {
+        if (failure !== undefined) return;
+        carry = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        try {
+          for (let nl = carry.indexOf(0x0a); nl >= 0; nl = carry.indexOf(0x0a)) {
+            const line = carry.subarray(0, nl);
+            carry = carry.subarray(nl + 1);
+            onLine(line);
+          }
+        } catch (cause) {
+          // The caller's own failure (writing a result): the run stops with it.
+          failure = cause;
+          void this.retire(container, n);
+        }
+      },
+    });
+    const feed = () => {
+      while (inFlight.length < AHEAD && queue.length > 0) {
+        const job = queue.shift() as RunnerJob;
+        if (inFlight.length === 0) headSince = Date.now();
+        inFlight.push(job);
+        proc.write(`${JSON.stringify(job)}\n`);
+      }
+      if (inFlight.length === 0) proc.end();
+    };
+    feed();
+    let overdue: { job: RunnerJob; budgetS: number } | undefined;
+    const watchdog = setInterval(() => {
+      const head = inFlight[0];
+      if (!head || overdue) return;
+      const budgetS = jobBudgetS(head);
+      if (Date.now() - headSince <= budgetS * 1000) return;
+      overdue = { job: head, budgetS };
+      void this.retire(container, n);
+    }, 1000);
+    let ended: { exitCode: number | null; stderr: string };
+    try {
+      ended = await proc.exited;
+    } finally {
+      clearInterval(watchdog);
     }
-    const why = res.timedOut ? `the batch ran past ${budgetS} s and its container was killed` : `the runner ended (exit ${res.exitCode}) first: ${res.output.trim().split('\n').at(-1)?.slice(0, 300) ?? ''}`;
-    return jobs.map((j) => byId.get(j.id) ?? missing(j.id, why));
+    if (failure !== undefined) throw failure;
+    if (inFlight.length === 0) return;
+    const first = this.retired.get(container);
+    if (first !== undefined && first !== n) {
+      queue.unshift(...inFlight); // the container went with another slot's runner: none of these is to blame
+      return;
+    }
+    await this.retire(container, n);
+    const [head, ...rest] = inFlight as [RunnerJob, ...RunnerJob[]];
+    queue.unshift(...rest);
+    if (overdue) {
+      onResult(missing(head.id, `the job ran past ${overdue.budgetS} s and its container was killed`));
+      return;
+    }
+    const losses = (this.losses.get(head.id) ?? 0) + 1;
+    this.losses.set(head.id, losses);
+    if (losses < RUNNER_TRIES) {
+      queue.unshift(head);
+      return;
+    }
+    const stderr = ended.stderr.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+    onResult(missing(head.id, `the runner ended (exit ${ended.exitCode ?? 'unknown: its container was killed or removed'}) during this job, ${losses} times${stderr ? `: ${stderr}` : ''}`));
+  }
+
+  /** Gives the container up (removed, so every runner in it ends); `n`: the slot whose runner was lost. */
+  private async retire(container: Container, n: number): Promise<void> {
+    if (!this.retired.has(container)) this.retired.set(container, n);
+    if (this.container === container) this.container = undefined;
+    await container.remove().catch(() => undefined);
   }
 
   /** The container, started or replaced when it is not running. */
@@ -111,6 +194,11 @@ export class SampleExecutor implements AsyncDisposable {
     await this.container?.remove().catch(() => undefined);
     this.container = undefined;
   }
+}
+
+/** Seconds the host waits for a job's result: its steps' timeouts and a grace. */
+function jobBudgetS(job: RunnerJob): number {
+  return job.steps.reduce((sum, step) => sum + step.timeout_s, 0) + JOB_GRACE_S;
 }
 
 /** The sandbox's limits (no network), the function-level memory, root with only the runner's capabilities. */

@@ -26,7 +26,7 @@ export function taskFolder(problem: Pick<Problem, 'task_id' | 'language'>): stri
 }
 
 /**
- * runs/<run_id>/function-level/: results.jsonl (appended as batches finish, so an interrupted
+ * runs/<run_id>/function-level/: results.jsonl (appended as samples finish, so an interrupted
  * run keeps what it did; rewritten in sample order at the end) and logs/<task>/<index>.log.
  */
 export class ResultStore {

@@ -59,6 +59,29 @@ export interface ExecResult {
   durationMs: number;
 }
 
+export interface SpawnOptions {
+  /** Each chunk of the process's stdout as it comes. */
+  onStdout: (chunk: Buffer) => void;
+  /** Bytes of stderr kept (head and tail). */
+  stderrCapBytes: number;
+  workdir?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * A long-lived process in a container that the caller feeds on its stdin and reads as it
+ * writes (a worker taking one job per line): one process start for many jobs, where an exec
+ * per job costs a runc start each.
+ */
+export interface ContainerProcess {
+  /** Writes to its stdin. */
+  write(data: string): void;
+  /** Closes its stdin: a worker that reads to the end of its input then finishes. */
+  end(): void;
+  /** Settles when its output has ended: the exit code (null when the engine no longer knows it) and stderr. */
+  readonly exited: Promise<{ exitCode: number | null; stderr: string }>;
+}
+
 /** One command for a long-lived shell in the container (see ShellChannel). */
 export interface ShellCommand {
   command: string;
@@ -86,6 +109,8 @@ export interface Container extends AsyncDisposable {
   state(): Promise<ContainerState>;
   /** Runs a command; on timeout the whole container is killed, so nothing it started lives on. */
   exec(cmd: string[], opts: ExecOptions): Promise<ExecResult>;
+  /** Starts a command fed on its stdin and read as it writes (see ContainerProcess). */
+  spawn(cmd: string[], opts: SpawnOptions): Promise<ContainerProcess>;
   openShell(): Promise<ShellChannel>;
   /** Writes files (path -> content) into `dir`, which must exist or be made by the archive. */
   putFiles(files: Record<string, string | Buffer>, dir?: string): Promise<void>;
