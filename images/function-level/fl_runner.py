@@ -1,6 +1,6 @@
 """Runs function-level samples inside the sandbox, one process (group) each, for one slot.
 
-Usage: fl_runner.py SLOT_UID NPROC SCRATCH CLEAN_EVERY
+Usage: fl_runner.py SLOT_UID NPROC SCRATCH CLEAN_EVERY MAX_FILES
 
 Jobs come on stdin, one per line, as the harness sends them: {"id", "files": {name: text},
 "steps": [{"argv", "timeout_s", "stage"}], "stdin"?: text, "output_cap", "output_limit",
@@ -45,6 +45,9 @@ SLOT_UID_BYTES = b"%d" % SLOT_UID
 NPROC = int(sys.argv[2])
 # The slot's jobs' folders are removed after this many jobs (or sooner: keep_scratch_free).
 CLEAN_EVERY = int(sys.argv[4])
+# The files SCRATCH is meant to hold: its own bound where the engine set one (nr_inodes), and
+# the runner's alone where it could not (Podman).
+MAX_FILES = int(sys.argv[5])
 # Root's own (0711: others may pass through, not list or write); the slot's folder lives here.
 SCRATCH = sys.argv[3]
 WARM_GOCACHE = "/opt/swe-harness/gocache"
@@ -215,7 +218,7 @@ def scratch_full():
         st = os.statvfs(SCRATCH)
     except OSError:
         return False
-    return st.f_bfree * 2 < st.f_blocks or st.f_ffree * 2 < st.f_files
+    return st.f_bfree * 2 < st.f_blocks or (st.f_files - st.f_ffree) * 2 > MAX_FILES
 
 
 def keep_scratch_free():

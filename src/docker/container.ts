@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
-import type { Container, ContainerLimits, ContainerOptions, ContainerProcess, ExecOptions, ExecResult, ShellChannel, SpawnOptions } from '../runtime/container-runtime.js';
+import type { Container, ContainerLimits, ContainerOptions, ContainerProcess, ExecOptions, ExecResult, ShellChannel, SpawnOptions, TmpfsMount } from '../runtime/container-runtime.js';
 import { OutputCollector } from '../util/head-tail.js';
 import { cannotPause, explainEngineFailure } from './engine.js';
 import { createOwned, disown } from './owned-containers.js';
@@ -20,6 +20,16 @@ function hardening(limits: ContainerLimits): Record<string, unknown> {
     CapDrop: limits.capDrop ?? [],
     SecurityOpt: limits.noNewPrivileges ? ['no-new-privileges'] : [],
   };
+}
+
+/** HostConfig.Tmpfs: path -> mount options; the file count only where the engine takes it. */
+function tmpfsOptions(mounts: Record<string, TmpfsMount>, fileCounts: boolean): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(mounts).map(([folder, m]) => {
+      const files = fileCounts && m.maxFiles ? `,nr_inodes=${m.maxFiles}` : '';
+      return [folder, `rw,exec,nosuid,nodev,size=${m.sizeMb}m${files},mode=0${m.mode.toString(8)}`];
+    }),
+  );
 }
 
 function streamEnded(stream: NodeJS.ReadableStream & { destroy(): void }, timedOut: () => boolean): Promise<void> {
@@ -75,7 +85,7 @@ export class RunningContainer implements Container {
   ) {}
 
   /** `marks`: labels on every container the harness makes (see runtime/labels.ts). */
-  static async start(opts: ContainerOptions, docker: Docker, marks: Marks): Promise<RunningContainer> {
+  static async start(opts: ContainerOptions, docker: Docker, marks: Marks, tmpfsFileCounts = true): Promise<RunningContainer> {
     const container = await createOwned(() =>
       docker.createContainer({
         Image: opts.image,
@@ -93,7 +103,7 @@ export class RunningContainer implements Container {
           NanoCpus: Math.round(opts.limits.cpus * 1e9),
           PidsLimit: opts.limits.pids,
           Init: true,
-          ...(opts.tmpfs ? { Tmpfs: opts.tmpfs } : {}),
+          ...(opts.tmpfs ? { Tmpfs: tmpfsOptions(opts.tmpfs, tmpfsFileCounts) } : {}),
           ...hardening(opts.limits),
         },
       }),

@@ -81,8 +81,10 @@ export class DockerRuntime implements ContainerRuntime {
     return (await this.engine()).name === 'podman';
   }
 
-  start(opts: ContainerOptions): Promise<Container> {
-    return RunningContainer.start(opts, this.docker, this.marks.containers);
+  async start(opts: ContainerOptions): Promise<Container> {
+    // Podman 4.3 refuses nr_inodes ("unknown mount option"): its tmpfs folders go without.
+    const withFileCounts = !(opts.tmpfs && (await this.isPodman()));
+    return RunningContainer.start(opts, this.docker, this.marks.containers, withFileCounts);
   }
 
   attach(id: string): Container {

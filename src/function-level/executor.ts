@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
-import type { Container, ContainerLimits } from '../runtime/container-runtime.js';
+import type { Container, ContainerLimits, TmpfsMount } from '../runtime/container-runtime.js';
 import { containerRuntime } from '../runtime/registry.js';
 import type { RunnerJob, RunnerResult } from './runner-protocol.js';
 
@@ -60,7 +60,11 @@ export class SampleExecutor implements AsyncDisposable {
   /** A random base, so slots of two runs on one host are never the same user (RLIMIT_NPROC is per user). */
   private readonly baseUid = 200_000 + randomInt(0, 1_000_000) * 16;
 
-  constructor(private readonly opts: ExecutorOptions) {}
+  private readonly scratch: Record<string, TmpfsMount>;
+
+  constructor(private readonly opts: ExecutorOptions) {
+    this.scratch = runnerScratch(opts.scratchMb, opts.slots);
+  }
 
   /** Runs every job; `onResult` gets each job's result as soon as it is in. */
   async run(jobs: RunnerJob[], onResult: (result: RunnerResult) => void): Promise<void> {
@@ -79,7 +83,8 @@ export class SampleExecutor implements AsyncDisposable {
     let carry: Buffer = Buffer.alloc(0);
     let failure: unknown;
     const nproc = Math.max(16, Math.floor(this.opts.config.sandbox.pids / this.opts.slots) - 8);
-    const argv = ['python3', RUNNER, String(this.baseUid + n), String(nproc), scratchOf(n), String(this.opts.batchSize)];
+    const maxFiles = this.scratch[scratchOf(n)]?.maxFiles ?? 0;
+    const argv = ['python3', RUNNER, String(this.baseUid + n), String(nproc), scratchOf(n), String(this.opts.batchSize), String(maxFiles)];
     const onLine = (line: Buffer) => {
       if (line[0] !== 0x7b) return; // '{': anything else is not a result
       let result: RunnerResult;
@@ -176,7 +181,7 @@ export class SampleExecutor implements AsyncDisposable {
     if (current && (await current.state()) === 'running') return current;
     this.starting = (async () => {
       await current?.remove().catch(() => undefined);
-      this.container = await containerRuntime().start({ image: this.opts.image, labels: this.opts.labels, limits: this.limits(), tmpfs: runnerScratch(this.opts.scratchMb, this.opts.slots) });
+      this.container = await containerRuntime().start({ image: this.opts.image, labels: this.opts.labels, limits: this.limits(), tmpfs: this.scratch });
       return this.container;
     })();
     try {
@@ -213,13 +218,18 @@ function scratchOf(slot: number): string {
 
 /**
  * The slots' scratch folders, `scratchMb` shared out: in memory, root's, others may pass
- * through but not list them. The number of files is bounded too: a tmpfs's inodes are kernel
- * memory its `size` does not count (by default, millions of them).
+ * through but not list them. The number of files is bounded too (where the engine can): a
+ * tmpfs's inodes are kernel memory its `size` does not count (by default, millions of them).
  */
-export function runnerScratch(scratchMb: number, slots: number): Record<string, string> {
-  const each = Math.max(1, Math.floor(scratchMb / slots));
-  const files = Math.max(1024, each * 256);
-  return Object.fromEntries(Array.from({ length: slots }, (_, n) => [scratchOf(n), `rw,exec,nosuid,nodev,size=${each}m,nr_inodes=${files},mode=0711`]));
+export function runnerScratch(scratchMb: number, slots: number): Record<string, TmpfsMount> {
+  const sizeMb = Math.max(1, Math.floor(scratchMb / slots));
+  const mount = { sizeMb, mode: 0o711, maxFiles: scratchFiles(sizeMb) };
+  return Object.fromEntries(Array.from({ length: slots }, (_, n) => [scratchOf(n), mount]));
+}
+
+/** The most files a slot's scratch holds: 256 per MB, at least 1,024. */
+function scratchFiles(sizeMb: number): number {
+  return Math.max(1024, sizeMb * 256);
 }
 
 function missing(id: string, why: string): RunnerResult {

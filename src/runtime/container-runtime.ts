@@ -34,12 +34,17 @@ export interface ContainerOptions {
   limits: ContainerLimits;
   env?: Record<string, string>;
   name?: string;
-  /**
-   * Folders that are in-memory filesystems (tmpfs): path -> mount options, e.g.
-   * `rw,exec,nosuid,nodev,size=256m,mode=0711`. What is written there counts in the
-   * container's memory.
-   */
-  tmpfs?: Record<string, string>;
+  /** Folders that are in-memory filesystems (tmpfs), by path: what is written there counts in the container's memory. */
+  tmpfs?: Record<string, TmpfsMount>;
+}
+
+/** An in-memory folder: writable, programs may run from it, no setuid or devices. */
+export interface TmpfsMount {
+  sizeMb: number;
+  /** The folder's mode, e.g. 0o711. */
+  mode: number;
+  /** The most files and folders it may hold (nr_inodes), where the engine can set it (Podman 4.3 cannot). */
+  maxFiles?: number;
 }
 
 export interface ExecOptions {

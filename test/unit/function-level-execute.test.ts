@@ -126,10 +126,10 @@ describe('function-level samples', () => {
 describe('function-level scratch folders', () => {
   it('gives each slot its own in-memory folder, the config scratch shared out, with its files bounded too', () => {
     expect(runnerScratch(512, 2)).toEqual({
-      '/opt/swe-harness/work/slot-0': 'rw,exec,nosuid,nodev,size=256m,nr_inodes=65536,mode=0711',
-      '/opt/swe-harness/work/slot-1': 'rw,exec,nosuid,nodev,size=256m,nr_inodes=65536,mode=0711',
+      '/opt/swe-harness/work/slot-0': { sizeMb: 256, mode: 0o711, maxFiles: 65536 },
+      '/opt/swe-harness/work/slot-1': { sizeMb: 256, mode: 0o711, maxFiles: 65536 },
     });
-    expect(Object.values(runnerScratch(3, 4))).toEqual(Array(4).fill('rw,exec,nosuid,nodev,size=1m,nr_inodes=1024,mode=0711'));
+    expect(Object.values(runnerScratch(3, 4))).toEqual(Array(4).fill({ sizeMb: 1, mode: 0o711, maxFiles: 1024 }));
   });
 
   it('refuses a scratch as large as the memory that holds it, naming the field', () => {
