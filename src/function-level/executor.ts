@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
 import type { Container, ContainerLimits, TmpfsMount } from '../runtime/container-runtime.js';
 import { containerRuntime } from '../runtime/registry.js';
+import { LineSplitter } from '../util/lines.js';
 import type { RunnerJob, RunnerResult } from './runner-protocol.js';
 
 const RUNNER = '/opt/swe-harness/fl_runner.py';
@@ -80,7 +81,7 @@ export class SampleExecutor implements AsyncDisposable {
     const container = await this.alive();
     const inFlight: RunnerJob[] = [];
     let headSince = Date.now();
-    let carry: Buffer = Buffer.alloc(0);
+    const lines = new LineSplitter();
     let failure: unknown;
     const nproc = Math.max(16, Math.floor(this.opts.config.sandbox.pids / this.opts.slots) - 8);
     const maxFiles = this.scratch[scratchOf(n)]?.maxFiles ?? 0;
@@ -104,13 +105,8 @@ export class SampleExecutor implements AsyncDisposable {
       stderrCapBytes: 64 * 1024,
       onStdout: (chunk) => {
         if (failure !== undefined) return;
-        carry = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
         try {
-          for (let nl = carry.indexOf(0x0a); nl >= 0; nl = carry.indexOf(0x0a)) {
-            const line = carry.subarray(0, nl);
-            carry = carry.subarray(nl + 1);
-            onLine(line);
-          }
+          for (const line of lines.push(chunk)) onLine(line);
         } catch (cause) {
           // The caller's own failure (writing a result): the run stops with it.
           failure = cause;

@@ -13,6 +13,9 @@ import { LABELS, managed } from '../../src/runtime/labels.js';
 import { containerRuntime } from '../../src/runtime/registry.js';
 import { cleanupByLabel } from '../../src/runtime/cleanup.js';
 import { startSession } from '../../src/sandbox/sessions.js';
+import { loadProblems } from '../../src/function-level/load-problems.js';
+import { runnerImageTag } from '../../src/function-level/runner-image.js';
+import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluate.js';
 import { clientAt, expectSnapshotRestores, PODMAN_HOST, podmanProblem, removeOwned, seedFromDocker } from '../helpers/podman.js';
 
 /**
@@ -133,5 +136,21 @@ describe.skipIf(problem !== undefined)(`the demo dataset on Podman (${PODMAN_HOS
     } finally {
       await containerRuntime().removeImage(id);
     }
+  });
+
+  it('runs function-level samples: a runner per slot fed on its stdin, in-memory scratch folders (Podman 4.3 takes no nr_inodes)', async () => {
+    await seedFromDocker(podman, [runnerImageTag(config)]);
+    const { problems } = await loadProblems('humaneval', { cacheDir: config.dataset_cache });
+    const some = problems.slice(0, 20);
+    // Past half of a 32 MB slot's file bound (8,192): the runner empties the scratch itself.
+    const many = "import os\nos.mkdir('many')\nfor i in range(6000):\n    open('many/%d' % i, 'w').close()\n";
+    const samples = some.flatMap((p, i) => [
+      { task_id: p.task_id, sample_index: 0, completion: p.canonical_solution as string },
+      { task_id: p.task_id, sample_index: 1, completion: i === 0 ? `    ${many.replaceAll('\n', '\n    ')}return None\n` : '' },
+    ]);
+    const fl = loadHarnessConfig(undefined, { ...overrides, sandbox: { nproc: 4096 }, function_level: { memory_mb: 512, scratch_mb: 64, batch_size: 1000 } });
+    const run = await runFunctionLevelEvaluation({ config: fl, runId: `podman-fl-${process.pid}`, problems: some, samples });
+    const passed = run.results.filter((r) => r.outcome === 'passed').map((r) => `${r.task_id}#${r.sample_index}`);
+    expect(passed.sort()).toEqual(some.map((p) => `${p.task_id}#0`).sort());
   });
 });
