@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { containerLimits, type HarnessConfig } from '../config/harness-config.js';
-import type { Container, ContainerLimits, TmpfsMount } from '../runtime/container-runtime.js';
+import type { Container, ContainerLimits, ContainerProcess, TmpfsMount } from '../runtime/container-runtime.js';
 import { containerRuntime } from '../runtime/registry.js';
 import { LineSplitter } from '../util/lines.js';
 import type { RunnerJob, RunnerResult } from './runner-protocol.js';
@@ -41,6 +41,8 @@ const AHEAD = 2;
 const JOB_GRACE_S = 30;
 /** Runs of a job that its runner did not outlive before the job is reported (a runner error). */
 const RUNNER_TRIES = 2;
+/** Runners that may fail to start one after another before the run fails. */
+const START_TRIES = 3;
 
 /**
  * Runs jobs in one sandbox container (no network, the harness's memory, pids and file-size
@@ -58,6 +60,10 @@ export class SampleExecutor implements AsyncDisposable {
   private readonly retired = new Map<Container, number>();
   /** Runs of a job that its runner did not outlive, by job id. */
   private readonly losses = new Map<string, number>();
+  /** Runners that could not be started, one after another (an engine that fails every exec). */
+  private failedStarts = 0;
+  /** Set when the run fails (the caller's own error): no slot starts another runner. */
+  private stopped = false;
   /** A random base, so slots of two runs on one host are never the same user (RLIMIT_NPROC is per user). */
   private readonly baseUid = 200_000 + randomInt(0, 1_000_000) * 16;
 
@@ -71,9 +77,17 @@ export class SampleExecutor implements AsyncDisposable {
   async run(jobs: RunnerJob[], onResult: (result: RunnerResult) => void): Promise<void> {
     const queue = [...jobs];
     const slot = async (n: number): Promise<void> => {
-      while (queue.length > 0) await this.runnerSession(n, queue, onResult);
+      try {
+        while (queue.length > 0 && !this.stopped) await this.runnerSession(n, queue, onResult);
+      } catch (cause) {
+        this.stopped = true;
+        throw cause;
+      }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.opts.slots, jobs.length)) }, (_, n) => slot(n)));
+    // Every slot ends before the run does: none starts a container after the caller disposed of this.
+    const ended = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(this.opts.slots, jobs.length)) }, (_, n) => slot(n)));
+    const failed = ended.find((e) => e.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** One runner process for slot `n`, fed from `queue` until it is empty or the runner ends. */
@@ -101,19 +115,28 @@ export class SampleExecutor implements AsyncDisposable {
       onResult(result);
       feed();
     };
-    const proc = await container.spawn(argv, {
-      stderrCapBytes: 64 * 1024,
-      onStdout: (chunk) => {
-        if (failure !== undefined) return;
-        try {
-          for (const line of lines.push(chunk)) onLine(line);
-        } catch (cause) {
-          // The caller's own failure (writing a result): the run stops with it.
-          failure = cause;
-          void this.retire(container, n);
-        }
-      },
-    });
+    let proc: ContainerProcess;
+    try {
+      proc = await container.spawn(argv, {
+        stderrCapBytes: 64 * 1024,
+        onStdout: (chunk) => {
+          if (failure !== undefined) return;
+          try {
+            for (const line of lines.push(chunk)) onLine(line);
+          } catch (cause) {
+            // The caller's own failure (writing a result): the run stops with it.
+            failure = cause;
+            void this.retire(container, n);
+          }
+        },
+      });
+    } catch (cause) {
+      // The container went between the check and the exec: another one is started.
+      if (++this.failedStarts > START_TRIES) throw cause;
+      await this.retire(container, n);
+      return;
+    }
+    this.failedStarts = 0;
     const feed = () => {
       while (inFlight.length < AHEAD && queue.length > 0) {
         const job = queue.shift() as RunnerJob;

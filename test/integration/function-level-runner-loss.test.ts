@@ -84,6 +84,26 @@ describe('function-level runner loss', () => {
     expect(await containersOf(run)).toEqual([]);
   }, 300_000);
 
+  it('a result the caller cannot record stops the run with its error; every slot ends first and no container is left', async () => {
+    const run = `fails-${randomBytes(4).toString('hex')}`;
+    const jobs = sleepers(12, 0.3, 10);
+    let seen = 0;
+    const executor = new SampleExecutor({ config, image, labels: { [LABELS.kind]: 'function-level', [LABELS.run]: run }, slots: 2, batchSize: 100, memoryMb: 512, scratchMb: 64 });
+    try {
+      await expect(
+        executor.run(jobs, () => {
+          if (++seen === 3) throw new Error('disk full (the test)');
+        }),
+      ).rejects.toThrow('disk full (the test)');
+      // The other slot saw no more jobs once the run failed.
+      expect(seen).toBeLessThanOrEqual(5);
+    } finally {
+      await executor[Symbol.asyncDispose]();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await containersOf(run)).toEqual([]);
+  }, 300_000);
+
   it("a runner frozen past its job's budget: that job alone is reported, the other slot's jobs run again and pass", async () => {
     const run = `frozen-${randomBytes(4).toString('hex')}`;
     // timeout 1 s: a job's budget on the host is 1 + 30 s.
