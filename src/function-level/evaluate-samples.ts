@@ -55,7 +55,7 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
   const byTask = new Map(e.problems.map((p) => [p.task_id, p]));
   const all: Pending[] = e.samples.flatMap((sample) => {
     const problem = byTask.get(sample.task_id);
-    return problem ? [{ sample, problem, key: resultKey(problem, sample.completion, imageId, e.limits) }] : [];
+    return problem ? [{ sample, problem, key: resultKey(problem, sample, imageId, e.limits) }] : [];
   });
   const todo = all.filter((p) => e.force || !store.get(p.key));
   const reused = all.length - todo.length;
@@ -84,7 +84,7 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
       record(p, undefined, { outcome: 'error', detail: `no expected outputs: ${reference.error}` });
       continue;
     }
-    p.job = sampleJob({ id: String(runnable.length), problem: p.problem, completion: p.sample.completion, expected: reference?.outputs }, e.limits);
+    p.job = sampleJob({ id: String(runnable.length), problem: p.problem, completion: p.sample.completion, solution: p.sample.solution, expected: reference?.outputs }, e.limits);
     if (p.job) runnable.push(p);
     else record(p, undefined, { outcome: 'error', detail: `no runner for language ${p.problem.language}` });
   }

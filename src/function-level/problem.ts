@@ -59,6 +59,11 @@ export interface Sample {
   /** 0-based index among the samples of the task. */
   sample_index: number;
   completion: string;
+  /**
+   * EvalPlus's whole-solution form: the program itself (the prompt's code included), run in
+   * place of prompt + completion. Empty `completion` when only this was given.
+   */
+  solution?: string;
   model?: string;
   prompt_tokens?: number;
   completion_tokens?: number;

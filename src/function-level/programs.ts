@@ -20,6 +20,8 @@ export interface ProgramInput {
   id: string;
   problem: Problem;
   completion: string;
+  /** EvalPlus's whole program, run in place of prompt + completion. */
+  solution?: string;
   /** EvalPlus: the reference solution's outputs (base64 pickle from the runner). */
   expected?: string;
 }
@@ -32,14 +34,18 @@ function program(p: Problem, completion: string): string {
   return shape === 'completion' ? completion : p.prompt + completion;
 }
 
+/** The sample's program: its solution when it has one, else what its format makes of the completion. */
+function sampleProgram(input: ProgramInput): string {
+  return input.solution ?? program(input.problem, input.completion);
+}
+
 function pythonJob(files: Record<string, string>, limits: ProgramLimits): Pick<RunnerJob, 'files' | 'steps'> {
   return { files, steps: [{ argv: ['python3', PY_WRAPPER, 'main.py'], timeout_s: limits.timeoutS, stage: 'run' }] };
 }
 
 function pythonFiles(input: ProgramInput): Record<string, string> {
-  const { problem: p, completion } = input;
-  const check = p.check;
-  const code = program(p, completion);
+  const check = input.problem.check;
+  const code = sampleProgram(input);
   switch (check.kind) {
     case 'test-program':
       return { 'main.py': `${code}\n${check.test}\n${check.call ? `check(${check.call})\n` : ''}` };
@@ -79,11 +85,11 @@ function testText(problem: Problem): string {
 const LANGUAGE_JOBS: Record<string, (input: ProgramInput, limits: ProgramLimits) => Pick<RunnerJob, 'files' | 'steps'>> = {
   python: (input, limits) => pythonJob(pythonFiles(input), limits),
   javascript: (input, limits) => ({
-    files: { 'main.js': `${program(input.problem, input.completion)}\n${testText(input.problem)}\n` },
+    files: { 'main.js': `${sampleProgram(input)}\n${testText(input.problem)}\n` },
     steps: [{ argv: ['node', 'main.js'], timeout_s: limits.timeoutS, stage: 'run' }],
   }),
   typescript: (input, limits) => ({
-    files: { 'main.ts': `${program(input.problem, input.completion)}\n${testText(input.problem)}\n` },
+    files: { 'main.ts': `${sampleProgram(input)}\n${testText(input.problem)}\n` },
     steps: [
       // Type errors fail the sample, as in MultiPL-E (tsc's exit code); the library's own .d.ts are not checked.
       { argv: ['tsc', '--target', 'es2022', '--module', 'commonjs', '--skipLibCheck', 'main.ts'], timeout_s: limits.compileTimeoutS, stage: 'compile' },
@@ -91,7 +97,7 @@ const LANGUAGE_JOBS: Record<string, (input: ProgramInput, limits: ProgramLimits)
     ],
   }),
   go: (input, limits) => ({
-    files: { 'go.mod': 'module sample\n\ngo 1.19\n', 'main_test.go': `${program(input.problem, input.completion)}\n${testText(input.problem)}\n` },
+    files: { 'go.mod': 'module sample\n\ngo 1.19\n', 'main_test.go': `${sampleProgram(input)}\n${testText(input.problem)}\n` },
     steps: [
       { argv: ['go', 'test', '-c', '-o', 'main.test', '.'], timeout_s: limits.compileTimeoutS, stage: 'compile' },
       { argv: ['./main.test'], timeout_s: limits.timeoutS, stage: 'run' },

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { contentHash } from '../util/hash.js';
-import type { Problem, SampleResult } from './problem.js';
+import type { Problem, Sample, SampleResult } from './problem.js';
 import type { ProgramLimits } from './programs.js';
 import type { RunnerJob, RunnerResult } from './runner-protocol.js';
 
@@ -12,11 +12,14 @@ export interface StoredResult extends SampleResult {
 }
 
 /**
- * What decides a sample's outcome: the problem, the completion, the image it ran in and the
- * limits. A rerun skips a sample whose key has a result; anything else changed runs it again.
+ * What decides a sample's outcome: the problem, the completion (or EvalPlus's solution), the
+ * image it ran in and the limits. A rerun skips a sample whose key has a result; anything else
+ * changed runs it again.
  */
-export function resultKey(problem: Problem, completion: string, imageId: string, limits: ProgramLimits): string {
-  return contentHash({ problem, completion, imageId, limits }, 24);
+export function resultKey(problem: Problem, sample: Pick<Sample, 'completion' | 'solution'>, imageId: string, limits: ProgramLimits): string {
+  const { completion, solution } = sample;
+  // A completion's key is what it was before solutions were taken: earlier results stay reusable.
+  return contentHash(solution === undefined ? { problem, completion, imageId, limits } : { problem, completion, solution, imageId, limits }, 24);
 }
 
 /** A folder name for a task: readable, and made unique by a hash (ids hold `/`, and may collide once cleaned). */

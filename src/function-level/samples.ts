@@ -5,19 +5,24 @@ import { zodProblems } from '../util/zod-problems.js';
 import type { Problem, Sample } from './problem.js';
 
 /**
- * Samples to execute: a JSONL file of `{task_id, completion}` (HumanEval's format) with our
- * optional fields, or `canonical` (each problem's reference solution) or `empty` (an empty
- * completion), which stand for the reference and the null model as gold/empty do for patches.
+ * Samples to execute: a JSONL file of `{task_id, completion}` (HumanEval's format) or
+ * `{task_id, solution}` (EvalPlus's whole program; it wins when both are there, as in
+ * EvalPlus) with our optional fields, or `canonical` (each problem's reference solution) or
+ * `empty` (an empty completion), which stand for the reference and the null model as
+ * gold/empty do for patches.
  */
-const sampleSchema = z.object({
-  task_id: z.union([z.string().min(1), z.number().int()]).transform(String),
-  sample_index: z.number().int().nonnegative().optional(),
-  completion: z.string(),
-  model: z.string().optional(),
-  prompt_tokens: z.number().nonnegative().optional(),
-  completion_tokens: z.number().nonnegative().optional(),
-  cost_usd: z.number().nonnegative().optional(),
-});
+const sampleSchema = z
+  .object({
+    task_id: z.union([z.string().min(1), z.number().int()]).transform(String),
+    sample_index: z.number().int().nonnegative().optional(),
+    completion: z.string().optional(),
+    solution: z.string().optional(),
+    model: z.string().optional(),
+    prompt_tokens: z.number().nonnegative().optional(),
+    completion_tokens: z.number().nonnegative().optional(),
+    cost_usd: z.number().nonnegative().optional(),
+  })
+  .refine((s) => s.completion !== undefined || s.solution !== undefined, { message: 'a sample needs a completion (HumanEval) or a solution (EvalPlus)', path: ['completion'] });
 
 export const NO_SUCH_TASK = 'no such task in the dataset';
 
@@ -83,7 +88,7 @@ export function validateSamples(file: string, text: string, taskIds: Set<string>
     }
     seen.add(key);
     nextIndex.set(s.task_id, Math.max(nextIndex.get(s.task_id) ?? 0, index + 1));
-    samples.push({ ...s, sample_index: index });
+    samples.push({ ...s, completion: s.completion ?? '', sample_index: index });
   });
   return { samples, rejected };
 }

@@ -49,7 +49,7 @@ export async function scanProbeSamples(probes: readonly SecurityProbe[], samples
     if (!probe || !language) continue;
     const base = { task_id: sample.task_id, sample_index: sample.sample_index, cwe: probe.cwe };
     try {
-      const findings = await scanSource(probe.prompt + sample.completion, language, `${sample.task_id}#${sample.sample_index}`, { untrusted: probe.untrusted });
+      const findings = await scanSource(sample.solution ?? probe.prompt + sample.completion, language, `${sample.task_id}#${sample.sample_index}`, { untrusted: probe.untrusted });
       scans.push({ ...base, unsafe: findings.some((f) => f.cwe === probe.cwe), findings });
     } catch (err) {
       scans.push({ ...base, unsafe: false, findings: [], error: errorMessage(err) });

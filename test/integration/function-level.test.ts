@@ -141,14 +141,17 @@ describe('function-level execution', () => {
       { task_id: 'HumanEval/0', completion: '    return True\n' },
       { task_id: 'HumanEval/0', completion: '    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n' },
       { task_id: 'HumanEval/999', completion: '' },
+      // EvalPlus's whole-program form: right, then wrong.
+      { task_id: 'HumanEval/0', solution: 'from typing import List\n\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n' },
+      { task_id: 'HumanEval/0', solution: 'def has_close_elements(numbers, threshold):\n    return False\n' },
     ];
     writeFileSync(samples, lines.map((l) => JSON.stringify(l)).join('\n'));
     writeFileSync(path.join(dir, 'config.yaml'), `run: {root: ${JSON.stringify(path.join(dir, 'runs'))}}\n`);
     const cli = startCli(['evaluate', '--dataset', 'humaneval', '--samples', samples, '--run-id', 'cli', '--filter', '^HumanEval/0$', '--config', path.join(dir, 'config.yaml'), '--json'], { doneWhen: /"by_language"/ });
     expect(await cli.exit).toBe(2);
     expect(cli.stderr).toContain(`${samples}:3, instance HumanEval/999, field task_id: no such task in the dataset`);
-    expect(JSON.parse(cli.stdout)).toMatchObject({ samples: 2, tasks: 1, outcomes: { passed: 1, failed: 1 } });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ samples: 4, tasks: 1, outcomes: { passed: 2, failed: 2 } });
     const results = readFileSync(path.join(dir, 'runs/cli/function-level/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sample_index: number; outcome: string });
-    expect(results.map((r) => [r.sample_index, r.outcome])).toEqual([[0, 'failed'], [1, 'passed']]);
+    expect(results.map((r) => [r.sample_index, r.outcome])).toEqual([[0, 'failed'], [1, 'passed'], [2, 'passed'], [3, 'failed']]);
   });
 });

@@ -8,6 +8,7 @@ import type { Problem } from '../../src/function-level/problem.js';
 import { referenceJob, sampleJob } from '../../src/function-level/programs.js';
 import type { RunnerResult, RunnerStepResult } from '../../src/function-level/runner-protocol.js';
 import { validateSamples } from '../../src/function-level/samples.js';
+import { resultKey } from '../../src/function-level/result-store.js';
 
 const limits = { timeoutS: 10, compileTimeoutS: 60, outputCapBytes: 65536, outputLimitBytes: 1 << 24 };
 
@@ -120,6 +121,31 @@ describe('function-level samples', () => {
       ['5', 'sample_index'],
       ['6', undefined],
     ]);
+  });
+
+  it("takes EvalPlus's whole-program `solution`, which wins over a completion as in EvalPlus, and refuses a line with neither", () => {
+    const text = [
+      JSON.stringify({ task_id: 'T/1', solution: 'def f(x):\n    return x\n' }),
+      JSON.stringify({ task_id: 'T/1', completion: '    return x\n', solution: 'def f(x):\n    return -x\n' }),
+      JSON.stringify({ task_id: 'T/1', model: 'm' }),
+      JSON.stringify({ task_id: 'T/1', solution: 7 }),
+    ].join('\n');
+    const set = validateSamples('s.jsonl', text, new Set(['T/1']));
+    expect(set.samples.map((s) => [s.sample_index, s.completion, s.solution])).toEqual([
+      [0, '', 'def f(x):\n    return x\n'],
+      [1, '    return x\n', 'def f(x):\n    return -x\n'],
+    ]);
+    expect(set.rejected.map((p) => [p.location, p.field, p.message])).toEqual([
+      ['3', 'completion', 'a sample needs a completion (HumanEval) or a solution (EvalPlus)'],
+      ['4', 'solution', expect.stringMatching(/string/)],
+    ]);
+    const p = problem({ task_id: 'T/1', prompt: 'def f(x):\n', canonical_solution: '    return x\n', test: 'def check(c):\n    assert c(1) == 1\n', entry_point: 'f' });
+    const [whole, both] = set.samples;
+    expect(sampleJob({ id: '0', problem: p, completion: whole?.completion ?? '', solution: whole?.solution }, limits)?.files['main.py']).toBe('def f(x):\n    return x\n\ndef check(c):\n    assert c(1) == 1\n\ncheck(f)\n');
+    expect(sampleJob({ id: '1', problem: p, completion: both?.completion ?? '', solution: both?.solution }, limits)?.files['main.py']).toContain('return -x');
+    // A completion keeps the key it had; the same text as a solution is another sample.
+    expect(resultKey(p, { completion: 'x' }, 'img', limits)).toBe(resultKey(p, { completion: 'x', solution: undefined }, 'img', limits));
+    expect(resultKey(p, { completion: '', solution: 'x' }, 'img', limits)).not.toBe(resultKey(p, { completion: 'x' }, 'img', limits));
   });
 });
 
