@@ -1,9 +1,11 @@
 """Checks that the host's generated programs call after the sample's code (see programs.ts).
 
 check_io: EvalPlus. Each input (a JSON list of arguments) is given to the function (a deep copy)
-and the output compared with the reference solution's, with EvalPlus's rule for floats.
+and the output compared with the reference solution's, with EvalPlus's rule for floats; each
+call within its time limit (EvalPlus's: a multiple of the reference's time, with a floor),
+which the host computes from the reference's times.
 reference_outputs: the reference solution's outputs, printed base64-pickled for the host to
-keep and hand to later samples (the host never unpickles them).
+keep and hand to later samples (the host never unpickles them), and the time of each call.
 check_stdio: LiveCodeBench. The solution file is run once per case with the case's stdin, and
 its output compared line by line; or, for functional cases, Solution().<fn_name>(*args).
 """
@@ -14,9 +16,17 @@ import io
 import json
 import math
 import pickle
+import signal
 import sys
+import time
 
 EXPECTED_MARK = "FL-EXPECTED:"
+TIMES_MARK = "FL-TIMES:"
+
+
+class _TimeLimit(BaseException):
+    """Raised in the function by SIGALRM at its input's time limit (a BaseException: code that
+    catches Exception does not swallow it)."""
 
 
 def _inputs(path):
@@ -63,18 +73,46 @@ def _short(value):
 
 
 def reference_outputs(fn, inputs_path):
-    outputs = [fn(*copy.deepcopy(args)) for args in _inputs(inputs_path)]
+    outputs, times = [], []
+    for args in _inputs(inputs_path):
+        args = copy.deepcopy(args)
+        started = time.perf_counter()
+        outputs.append(fn(*args))
+        times.append(time.perf_counter() - started)
     sys.stdout.write(EXPECTED_MARK + base64.b64encode(pickle.dumps(outputs, protocol=4)).decode() + "\n")
+    sys.stdout.write(TIMES_MARK + json.dumps([round(t, 6) for t in times]) + "\n")
 
 
-def check_io(fn, inputs_path, expected_path, atol, base_count):
+def _on_alarm(signum, frame):
+    raise _TimeLimit()
+
+
+def check_io(fn, inputs_path, expected_path, atol, base_count, limits_path=None):
     inputs = _inputs(inputs_path)
     with open(expected_path) as f:
         expected = pickle.loads(base64.b64decode(f.read()))
+    limits = _inputs(limits_path) if limits_path else []
+    if limits:
+        signal.signal(signal.SIGALRM, _on_alarm)
     for i, (args, exp) in enumerate(zip(inputs, expected)):
-        out = fn(*copy.deepcopy(args))
+        which = "base input #%d" % i if i < base_count else "plus input #%d" % (i - base_count)
+        limit = limits[i] if i < len(limits) else None
+        args = copy.deepcopy(args)
+        started = time.perf_counter()
+        try:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, limit)
+            out = fn(*args)
+        except _TimeLimit:
+            out = _TimeLimit
+        finally:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        took = time.perf_counter() - started
+        # Measured as well: a function that caught the alarm has still run past its limit.
+        if out is _TimeLimit or (limit and took > limit):
+            raise AssertionError("%s %s: ran past its time limit of %.3f s" % (which, _short(args)[:200], limit))
         if not _matches(out, exp, atol):
-            which = "base input #%d" % i if i < base_count else "plus input #%d" % (i - base_count)
             raise AssertionError("%s %s: expected %s, got %s" % (which, _short(args)[:200], _short(exp), _short(out)))
 
 

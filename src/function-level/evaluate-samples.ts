@@ -84,7 +84,7 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
       record(p, undefined, { outcome: 'error', detail: `no expected outputs: ${reference.error}` });
       continue;
     }
-    p.job = sampleJob({ id: String(runnable.length), problem: p.problem, completion: p.sample.completion, solution: p.sample.solution, expected: reference?.outputs }, e.limits);
+    p.job = sampleJob({ id: String(runnable.length), problem: p.problem, completion: p.sample.completion, solution: p.sample.solution, expected: reference?.outputs, referenceTimes: reference?.times }, e.limits);
     if (p.job) runnable.push(p);
     else record(p, undefined, { outcome: 'error', detail: `no runner for language ${p.problem.language}` });
   }
@@ -101,13 +101,16 @@ export async function evaluateSamples(e: SampleEvaluation): Promise<SampleEvalua
   return { results, summary, reused, imageId };
 }
 
-type Reference = { outputs: string } | { error: string };
+type Reference = { outputs: string; times?: number[] } | { error: string };
 
 const EXPECTED_MARK = 'FL-EXPECTED:';
+const TIMES_MARK = 'FL-TIMES:';
 
 /**
  * EvalPlus's expected outputs: the reference solution run on every input in the sandbox,
- * kept in expected/<hash of problem and image>.b64 so a rerun does not compute them again.
+ * kept in expected/<hash of problem and image>.b64 so a rerun does not compute them again,
+ * with its time on each input beside them (.times.json), from which each input's time limit
+ * comes.
  */
 async function referenceOutputs(problems: Problem[], imageId: string, e: SampleEvaluation, executor: SampleExecutor): Promise<Map<string, Reference>> {
   const out = new Map<string, Reference>();
@@ -117,7 +120,7 @@ async function referenceOutputs(problems: Problem[], imageId: string, e: SampleE
     if (problem.check.kind !== 'io') continue;
     const file = path.join(dir, `${contentHash({ problem, imageId }, 24)}.b64`);
     if (existsSync(file)) {
-      out.set(problem.task_id, { outputs: readFileSync(file, 'utf8') });
+      out.set(problem.task_id, { outputs: readFileSync(file, 'utf8'), times: readTimes(timesFile(file)) });
       continue;
     }
     const job = referenceJob(String(jobs.length), problem, e.limits);
@@ -137,9 +140,30 @@ async function referenceOutputs(problems: Problem[], imageId: string, e: SampleE
         return;
       }
       const outputs = line.slice(EXPECTED_MARK.length).trim();
+      const timesLine = run.stdout.split('\n').find((l) => l.startsWith(TIMES_MARK));
+      const times = timesLine ? parseTimes(timesLine.slice(TIMES_MARK.length)) : undefined;
       writeFileSync(file, outputs);
-      out.set(problem.task_id, { outputs });
+      if (times) writeFileSync(timesFile(file), JSON.stringify(times));
+      out.set(problem.task_id, { outputs, times });
     },
   );
   return out;
+}
+
+function timesFile(expectedFile: string): string {
+  return expectedFile.replace(/\.b64$/, '.times.json');
+}
+
+/** The reference's time on each input, or undefined (then no input has a time limit of its own). */
+function parseTimes(text: string): number[] | undefined {
+  try {
+    const times: unknown = JSON.parse(text);
+    return Array.isArray(times) && times.every((t) => typeof t === 'number' && Number.isFinite(t) && t >= 0) ? (times as number[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readTimes(file: string): number[] | undefined {
+  return existsSync(file) ? parseTimes(readFileSync(file, 'utf8')) : undefined;
 }

@@ -14,6 +14,28 @@ export interface ProgramLimits {
   compileTimeoutS: number;
   outputCapBytes: number;
   outputLimitBytes: number;
+  /** EvalPlus's time limits (default: EVALPLUS_TIME_LIMITS). */
+  evalplus?: EvalPlusTimeLimits;
+}
+
+/**
+ * EvalPlus's time limits: each input may take `factor` times the reference solution's time
+ * on it, and at least `minS`; the whole program the sum of those, up to `taskS`, plus 1 s.
+ */
+export interface EvalPlusTimeLimits {
+  factor: number;
+  minS: number;
+  taskS: number;
+}
+
+/** EvalPlus's defaults (its config.py: DEFAULT_GT_TIME_LIMIT_FACTOR, DEFAULT_MIN_TIME_LIMIT; 60 s per task). */
+export const EVALPLUS_TIME_LIMITS: EvalPlusTimeLimits = { factor: 4, minS: 1, taskS: 60 };
+
+/** Each input's time limit, from the reference solution's times; undefined without them. */
+export function inputTimeLimits(referenceTimes: number[] | undefined, limits: ProgramLimits): number[] | undefined {
+  if (!referenceTimes) return undefined;
+  const { factor, minS } = limits.evalplus ?? EVALPLUS_TIME_LIMITS;
+  return referenceTimes.map((t) => Math.max(minS, factor * t));
 }
 
 export interface ProgramInput {
@@ -24,6 +46,8 @@ export interface ProgramInput {
   solution?: string;
   /** EvalPlus: the reference solution's outputs (base64 pickle from the runner). */
   expected?: string;
+  /** EvalPlus: the reference solution's time on each input, in seconds. */
+  referenceTimes?: number[];
 }
 
 const PY_WRAPPER = '/opt/swe-harness/fl_python.py';
@@ -43,7 +67,15 @@ function pythonJob(files: Record<string, string>, limits: ProgramLimits): Pick<R
   return { files, steps: [{ argv: ['python3', PY_WRAPPER, 'main.py'], timeout_s: limits.timeoutS, stage: 'run' }] };
 }
 
-function pythonFiles(input: ProgramInput): Record<string, string> {
+/** The program's timeout: an EvalPlus program may run as long as EvalPlus lets it, or the config's timeout if longer. */
+function programTimeoutS(input: ProgramInput, limits: ProgramLimits): number {
+  const perInput = inputTimeLimits(input.referenceTimes, limits);
+  if (!perInput) return limits.timeoutS;
+  const { taskS } = limits.evalplus ?? EVALPLUS_TIME_LIMITS;
+  return Math.max(limits.timeoutS, Math.min(taskS, perInput.reduce((a, b) => a + b, 0)) + 1);
+}
+
+function pythonFiles(input: ProgramInput, limits: ProgramLimits): Record<string, string> {
   const check = input.problem.check;
   const code = sampleProgram(input);
   switch (check.kind) {
@@ -53,8 +85,9 @@ function pythonFiles(input: ProgramInput): Record<string, string> {
       return { 'main.py': `${code}\n${check.setup}\n${check.asserts.join('\n')}\n` };
     case 'io': {
       const inputs = [...check.base_input, ...check.plus_input];
-      const call = `_fl_checks.check_io(${check.entry_point}, 'inputs.json', 'expected.b64', ${check.atol}, ${check.base_input.length})`;
-      return { 'main.py': `${code}\n\n${PY_CHECKS}${call}\n`, 'inputs.json': JSON.stringify(inputs), 'expected.b64': input.expected ?? '' };
+      const call = `_fl_checks.check_io(${check.entry_point}, 'inputs.json', 'expected.b64', ${check.atol}, ${check.base_input.length}, 'time-limits.json')`;
+      const timeLimits = inputTimeLimits(input.referenceTimes, limits) ?? [];
+      return { 'main.py': `${code}\n\n${PY_CHECKS}${call}\n`, 'inputs.json': JSON.stringify(inputs), 'expected.b64': input.expected ?? '', 'time-limits.json': JSON.stringify(timeLimits) };
     }
     case 'stdio': {
       const call = `_fl_checks.check_stdio('solution.py', 'cases.json', ${check.fn_name ? JSON.stringify(check.fn_name) : 'None'})`;
@@ -83,7 +116,7 @@ function testText(problem: Problem): string {
 }
 
 const LANGUAGE_JOBS: Record<string, (input: ProgramInput, limits: ProgramLimits) => Pick<RunnerJob, 'files' | 'steps'>> = {
-  python: (input, limits) => pythonJob(pythonFiles(input), limits),
+  python: (input, limits) => pythonJob(pythonFiles(input, limits), { ...limits, timeoutS: programTimeoutS(input, limits) }),
   javascript: (input, limits) => ({
     files: { 'main.js': `${sampleProgram(input)}\n${testText(input.problem)}\n` },
     steps: [{ argv: ['node', 'main.js'], timeout_s: limits.timeoutS, stage: 'run' }],

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { HarnessConfig } from '../config/harness-config.js';
 import { evaluateSamples, type SampleEvaluationOutcome } from '../function-level/evaluate-samples.js';
 import type { Problem, Sample } from '../function-level/problem.js';
-import type { ProgramLimits } from '../function-level/programs.js';
+import { EVALPLUS_TIME_LIMITS, type ProgramLimits } from '../function-level/programs.js';
 import { acquireRunLock } from '../util/run-lock.js';
 
 export interface FunctionLevelRun {
@@ -17,7 +17,7 @@ export interface FunctionLevelRun {
 /** The per-sample limits from the config's function_level section. */
 export function programLimits(config: HarnessConfig): ProgramLimits {
   const f = config.function_level;
-  return { timeoutS: f.timeout, compileTimeoutS: f.compile_timeout, outputCapBytes: f.output_cap_bytes, outputLimitBytes: f.output_limit_bytes };
+  return { timeoutS: f.timeout, compileTimeoutS: f.compile_timeout, outputCapBytes: f.output_cap_bytes, outputLimitBytes: f.output_limit_bytes, evalplus: EVALPLUS_TIME_LIMITS };
 }
 
 /**

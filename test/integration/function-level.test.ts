@@ -115,6 +115,11 @@ describe('function-level execution', () => {
       // Within atol of the reference: passes; a crude pi: fails on the first input.
       { task_id: 'Plus/1', sample_index: 0, completion: '    return 3.1416 * r ** 2\n' },
       { task_id: 'Plus/1', sample_index: 1, completion: '    return 3 * r * r\n' },
+      // EvalPlus's time limit per input (4x the reference's time, at least 1 s): right but slow on
+      // the plus input fails, even when it catches the alarm; a little slow (under the floor) passes.
+      { task_id: 'Plus/1', sample_index: 2, completion: '    import time\n    if r == 0.5:\n        time.sleep(1.6)\n    return 3.14159265 * r * r\n' },
+      { task_id: 'Plus/1', sample_index: 3, completion: '    import time\n    if r == 0.5:\n        time.sleep(0.3)\n    return 3.14159265 * r * r\n' },
+      { task_id: 'Plus/1', sample_index: 4, completion: '    import time\n    if r == 0.5:\n        try:\n            time.sleep(3)\n        except BaseException:\n            pass\n    return 3.14159265 * r * r\n' },
       // A tuple is expected (pickled, not JSON): a list fails; special-casing the base input fails on the plus input.
       { task_id: 'Plus/2', sample_index: 0, completion: '    return (x, x + 1)\n' },
       { task_id: 'Plus/2', sample_index: 1, completion: '    return [x, x + 1]\n' },
@@ -125,12 +130,14 @@ describe('function-level execution', () => {
     const run = await evaluate('formats', problems, samples);
     expect(outcomes(run.results)).toEqual({
       '2#0': 'passed', '2#1': 'failed', '2#2': 'passed',
-      'Plus/1#0': 'passed', 'Plus/1#1': 'failed',
+      'Plus/1#0': 'passed', 'Plus/1#1': 'failed', 'Plus/1#2': 'failed', 'Plus/1#3': 'passed', 'Plus/1#4': 'failed',
       'Plus/2#0': 'passed', 'Plus/2#1': 'failed', 'Plus/2#2': 'failed',
       'sum2#0': 'passed', 'sum2#1': 'failed',
     });
     const detail = (id: string, i: number) => run.results.find((r) => r.task_id === id && r.sample_index === i)?.detail;
     expect(detail('Plus/2', 2)).toContain('plus input #0');
+    expect(detail('Plus/1', 2)).toMatch(/plus input #0 \[0\.5\]: ran past its time limit of 1\.000 s/);
+    expect(detail('Plus/1', 4)).toMatch(/plus input #0 \[0\.5\]: ran past its time limit of 1\.000 s/);
     expect(detail('sum2', 1)).toBe("case #0: expected '3', got '2'");
   });
 

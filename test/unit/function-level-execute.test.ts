@@ -100,6 +100,20 @@ describe('function-level outcomes', () => {
   });
 });
 
+describe('EvalPlus time limits', () => {
+  it("gives each input 4x the reference's time, at least 1 s, and the program their sum up to 60 s plus 1 (or the config's timeout if longer)", () => {
+    const p = problem({ task_id: 'Plus/9', prompt: 'def f(x):\n', canonical_solution: '    return x\n', entry_point: 'f', base_input: [[1]], plus_input: [[2], [3]], atol: 0 });
+    const job = sampleJob({ id: '0', problem: p, completion: '    return x\n', expected: 'e', referenceTimes: [0.1, 0.5, 20] }, limits);
+    expect(JSON.parse(job?.files['time-limits.json'] ?? '')).toEqual([1, 2, 80]);
+    expect(job?.steps[0]?.timeout_s).toBe(61);
+    const quick = sampleJob({ id: '1', problem: p, completion: '    return x\n', expected: 'e', referenceTimes: [0.01, 0.01, 0.01] }, limits);
+    expect(quick?.steps[0]?.timeout_s).toBe(10);
+    expect(JSON.parse(quick?.files['time-limits.json'] ?? '')).toEqual([1, 1, 1]);
+    // Without the reference's times (none recorded): no limit per input.
+    expect(JSON.parse(sampleJob({ id: '2', problem: p, completion: '', expected: 'e' }, limits)?.files['time-limits.json'] ?? '')).toEqual([]);
+  });
+});
+
 describe('function-level samples', () => {
   it('numbers samples per task in file order and names every bad line', () => {
     const text = [
