@@ -5,6 +5,17 @@ export const PATCH_PATH = '/tmp/swe-harness/patch.diff';
 export const EVAL_PATH = '/tmp/swe-harness/eval.sh';
 
 /**
+ * The argv of a grading command: bash with its stderr on its stdout's pipe. An exec's two
+ * streams are read apart and merged as they arrive, which reorders writes made close
+ * together: a test runner's "test x ... " and its "ok" were split by a line of stderr, and the
+ * log parser no longer saw that test pass (cargo's "Doc-tests" line cost a demo instance a
+ * PASS_TO_PASS test in CI). On one pipe the log keeps the order of the writes.
+ */
+export function gradingArgv(command: string): string[] {
+  return ['bash', '-c', `exec 2>&1\n${command}`];
+}
+
+/**
  * The common case in one exec: strict `git apply`, then eval.sh. Nothing of the patch has
  * run before the apply, so its failure marker cannot be spoofed.
  */

@@ -14,7 +14,7 @@ import type { Container } from '../runtime/container-runtime.js';
 import { LABELS } from '../runtime/labels.js';
 import { containerRuntime } from '../runtime/registry.js';
 import type { InstanceLog } from '../report/instance-log.js';
-import { applyWithFallbacks, EVAL_PATH, STRICT_APPLY_THEN_EVAL, strictApplyFailed } from './apply-patch.js';
+import { applyWithFallbacks, EVAL_PATH, gradingArgv, STRICT_APPLY_THEN_EVAL, strictApplyFailed } from './apply-patch.js';
 
 export interface GradingContext {
   config: HarnessConfig;
@@ -59,7 +59,7 @@ export async function gradePrediction(spec: TestSpec, prediction: Prediction, im
   timings.container_start_s = (Date.now() - t0) / 1000;
   ctx.log.info(`container ${container.id.slice(0, 12)} from ${spec.instanceImage.tag}`);
   const exec = (command: string, timeoutMs = 600_000) =>
-    container.exec(['bash', '-c', command], { timeoutMs, outputCapBytes: ctx.config.sandbox.output_cap_bytes, workdir: TESTBED });
+    container.exec(gradingArgv(command), { timeoutMs, outputCapBytes: ctx.config.sandbox.output_cap_bytes, workdir: TESTBED });
   await container.putFiles({ 'swe-harness/patch.diff': patch, 'swe-harness/eval.sh': spec.evalScript }, '/tmp');
 
   const t1 = Date.now();
