@@ -1,11 +1,12 @@
 import type Docker from 'dockerode';
-import { type Duplex, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extract, pack } from 'tar-stream';
 import { HarnessError } from '../errors.js';
 import type { Container, ContainerLimits, ContainerOptions, ContainerProcess, ExecOptions, ExecResult, ShellChannel, SpawnOptions, TmpfsMount } from '../runtime/container-runtime.js';
 import { OutputCollector } from '../util/head-tail.js';
+import { envList, startAttachedExec } from './attached-exec.js';
 import { cannotPause, explainEngineFailure } from './engine.js';
 import { createOwned, disown } from './owned-containers.js';
 import { DockerShellChannel } from './shell-channel.js';
@@ -94,7 +95,7 @@ export class RunningContainer implements Container {
         Entrypoint: [],
         Labels: { ...marks(), ...opts.labels },
         User: opts.limits.user || undefined,
-        Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        Env: envList(opts.env),
         NetworkDisabled: !opts.limits.network,
         HostConfig: {
           NetworkMode: opts.limits.network ? 'bridge' : 'none',
@@ -180,16 +181,7 @@ export class RunningContainer implements Container {
   }
 
   async spawn(cmd: string[], opts: SpawnOptions): Promise<ContainerProcess> {
-    const exec = await this.container.exec({
-      Cmd: cmd,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      WorkingDir: opts.workdir,
-      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    });
-    const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+    const { exec, stream } = await startAttachedExec(this.container, cmd, opts);
     const stderr = new OutputCollector(opts.stderrCapBytes);
     const stdout = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -231,7 +223,7 @@ export class RunningContainer implements Container {
       AttachStdout: true,
       AttachStderr: true,
       WorkingDir: opts.workdir,
-      Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      Env: envList(opts.env),
     });
     const stream = await exec.start({ hijack: true, stdin: false });
     const collector = new OutputCollector(opts.outputCapBytes);

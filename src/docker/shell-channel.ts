@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { HarnessError } from '../errors.js';
 import type { ExecResult, ShellChannel, ShellCommand } from '../runtime/container-runtime.js';
 import { shellQuote } from '../util/shell.js';
+import { startAttachedExec } from './attached-exec.js';
 import { OutputCollector } from '../util/head-tail.js';
 
 interface Pending {
@@ -40,8 +41,7 @@ export class DockerShellChannel implements ShellChannel {
   ) {}
 
   static async open(container: Docker.Container, docker: Docker): Promise<DockerShellChannel> {
-    const exec = await container.exec({ Cmd: ['bash', '--noprofile', '--norc'], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
-    const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+    const { stream } = await startAttachedExec(container, ['bash', '--noprofile', '--norc']);
     const out = new PassThrough();
     docker.modem.demuxStream(stream, out, out);
     const channel = new DockerShellChannel(container, stream);

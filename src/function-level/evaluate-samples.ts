@@ -133,14 +133,16 @@ async function referenceOutputs(problems: Problem[], imageId: string, e: SampleE
     jobs.map((j) => ({ ...j.job })),
     (run) => {
       const { problem, file } = jobs[Number(run.id)] as (typeof jobs)[number];
-      const line = run.stdout.split('\n').find((l) => l.startsWith(EXPECTED_MARK));
+      // Split once: the outputs' line can be hundreds of MB.
+      const lines = run.stdout.split('\n');
+      const line = lines.find((l) => l.startsWith(EXPECTED_MARK));
       if (!line || run.report?.ended !== 'completed') {
         const why = classify(run, 'python', e.limits.timeoutS);
         out.set(problem.task_id, { error: `the reference solution did not run through (${why.outcome}${why.detail ? `: ${why.detail}` : ''})` });
         return;
       }
       const outputs = line.slice(EXPECTED_MARK.length).trim();
-      const timesLine = run.stdout.split('\n').find((l) => l.startsWith(TIMES_MARK));
+      const timesLine = lines.find((l) => l.startsWith(TIMES_MARK));
       const times = timesLine ? parseTimes(timesLine.slice(TIMES_MARK.length)) : undefined;
       writeFileSync(file, outputs);
       if (times) writeFileSync(timesFile(file), JSON.stringify(times));
