@@ -93,6 +93,7 @@ export class SampleExecutor implements AsyncDisposable {
   /** One runner process for slot `n`, fed from `queue` until it is empty or the runner ends. */
   private async runnerSession(n: number, queue: RunnerJob[], onResult: (result: RunnerResult) => void): Promise<void> {
     const container = await this.alive();
+    if (this.stopped) return; // the run failed while this slot waited for a container
     const inFlight: RunnerJob[] = [];
     let headSince = Date.now();
     const lines = new LineSplitter();
@@ -101,6 +102,7 @@ export class SampleExecutor implements AsyncDisposable {
     const maxFiles = this.scratch[scratchOf(n)]?.maxFiles ?? 0;
     const argv = ['python3', RUNNER, String(this.baseUid + n), String(nproc), scratchOf(n), String(this.opts.batchSize), String(maxFiles)];
     const onLine = (line: Buffer) => {
+      if (this.stopped) return; // another slot's caller failed: nothing more is recorded
       if (line[0] !== 0x7b) return; // '{': anything else is not a result
       let result: RunnerResult;
       try {
@@ -124,8 +126,10 @@ export class SampleExecutor implements AsyncDisposable {
           try {
             for (const line of lines.push(chunk)) onLine(line);
           } catch (cause) {
-            // The caller's own failure (writing a result): the run stops with it.
+            // The caller's own failure (writing a result): the run stops with it, at once for
+            // every slot (not when this runner has ended: another slot's could end first).
             failure = cause;
+            this.stopped = true;
             void this.retire(container, n);
           }
         },
@@ -138,7 +142,7 @@ export class SampleExecutor implements AsyncDisposable {
     }
     this.failedStarts = 0;
     const feed = () => {
-      while (inFlight.length < AHEAD && queue.length > 0) {
+      while (inFlight.length < AHEAD && queue.length > 0 && !this.stopped) {
         const job = queue.shift() as RunnerJob;
         if (inFlight.length === 0) headSince = Date.now();
         inFlight.push(job);
@@ -163,7 +167,7 @@ export class SampleExecutor implements AsyncDisposable {
       clearInterval(watchdog);
     }
     if (failure !== undefined) throw failure;
-    if (inFlight.length === 0) return;
+    if (this.stopped || inFlight.length === 0) return;
     const first = this.retired.get(container);
     if (first !== undefined && first !== n) {
       queue.unshift(...inFlight); // the container went with another slot's runner: none of these is to blame
