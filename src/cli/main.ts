@@ -60,6 +60,7 @@ function program(): Command {
     .option('-p, --predictions <source>', 'gold, empty, or a JSONL/JSON predictions file')
     .option('--samples <source>', 'function-level samples instead of predictions: a JSONL of {task_id, completion}, canonical, or empty')
     .option('--timeout <s>', 'function-level: seconds per sample (default 10)')
+    .option('--challenge-tests', "function-level: MBPP's challenge_test_list asserts too (a separate result key)")
     .option('-r, --run-id <id>', 'the run id (letters, digits, _ . -)')
     .option('--force', 'redo every instance, even those whose result key is unchanged')
     .option('--dry-run', 'without Docker: say what would happen (as plan)')

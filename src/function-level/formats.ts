@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IoCase, Problem, ProblemFormat, ProblemLanguage } from './problem.js';
+import type { IoCase, IoOracle, Problem, ProblemFormat, ProblemLanguage } from './problem.js';
 import { decodeTestCases } from './test-cases.js';
 
 /**
@@ -52,6 +52,24 @@ const evalPlus = z.object({
   plus_input: jsonList(z.array(z.unknown())).default([]),
   atol: z.number().nonnegative().nullish().transform((v) => v ?? 0),
 });
+
+/** EvalPlus's special oracles, by dataset (the task id's prefix) and entry point, as EvalPlus picks them. */
+const EVALPLUS_ORACLES: Record<'humaneval' | 'mbpp', Record<string, IoOracle>> = {
+  humaneval: { find_zero: 'polynomial-root' },
+  mbpp: {
+    are_equivalent: 'any-output',
+    sum_div: 'or-zero',
+    surface_Area: 'or-pyramid-surface',
+    digit_distance_nums: 'or-digit-distance',
+    ...Object.fromEntries(['similar_elements', 'find_char_long', 'common_in_nested_lists', 'extract_singly', 'larg_nnum', 'intersection_array', 'find_dissimilar', 'Diff'].map((f) => [f, 'same-set' as const])),
+    ...Object.fromEntries(['check_str', 'text_match_three', 'text_starta_endb'].map((f) => [f, 'not-none' as const])),
+  },
+};
+
+function evalPlusOracle(taskId: string, entryPoint: string): IoOracle | undefined {
+  const dataset = /^humaneval\//i.test(taskId) ? 'humaneval' : /^mbpp\//i.test(taskId) ? 'mbpp' : undefined;
+  return dataset ? EVALPLUS_ORACLES[dataset][entryPoint] : undefined;
+}
 
 const multiplE = z.object({
   name: z.string().min(1),
@@ -112,7 +130,7 @@ export const FORMATS: readonly FormatDef[] = [
       entry_point: r.entry_point,
       canonical_solution: r.canonical_solution,
       format: 'evalplus',
-      check: { kind: 'io', program: 'prompt+completion', entry_point: r.entry_point, base_input: r.base_input, plus_input: r.plus_input, atol: r.atol },
+      check: { kind: 'io', program: 'prompt+completion', entry_point: r.entry_point, base_input: r.base_input, plus_input: r.plus_input, atol: r.atol, oracle: evalPlusOracle(r.task_id, r.entry_point) },
     }),
   },
   {

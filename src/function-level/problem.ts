@@ -40,6 +40,14 @@ export interface IoCase {
   output: string;
 }
 
+/**
+ * EvalPlus's special oracles (its eval/_special_oracle.py), for tasks where the reference's
+ * output alone cannot judge: a root of the polynomial (HumanEval/32), any output (Mbpp/164),
+ * the reference's or 0 (Mbpp/295), the reference's or a second reading of the task
+ * (Mbpp/581, Mbpp/558), the same set of items, or only whether the output is None.
+ */
+export type IoOracle = 'polynomial-root' | 'any-output' | 'or-zero' | 'or-pyramid-surface' | 'or-digit-distance' | 'same-set' | 'not-none';
+
 export type ProblemCheck =
   /** The program, then `test` (HumanEval: defines check), then `check(entry_point)` when `call` names it. */
   | { kind: 'test-program'; program: ProgramShape; test: string; call?: string }
@@ -47,9 +55,10 @@ export type ProblemCheck =
   | { kind: 'asserts'; program: ProgramShape; setup: string; asserts: string[]; challenge: string[] }
   /**
    * EvalPlus: the entry point called with each input; the expected outputs are the reference
-   * solution's, computed in the sandbox. Floats compare with `atol` (EvalPlus's rule).
+   * solution's, computed in the sandbox. Floats compare with `atol` (EvalPlus's rule); a task
+   * with an `oracle` is judged by EvalPlus's special rule for it.
    */
-  | { kind: 'io'; program: ProgramShape; entry_point: string; base_input: unknown[][]; plus_input: unknown[][]; atol: number }
+  | { kind: 'io'; program: ProgramShape; entry_point: string; base_input: unknown[][]; plus_input: unknown[][]; atol: number; oracle?: IoOracle }
   /** LiveCodeBench: stdin -> stdout cases, or calls of a method of `Solution` (fn_name). */
   | { kind: 'stdio'; program: ProgramShape; cases: IoCase[]; fn_name?: string };
 
@@ -80,4 +89,11 @@ export interface SampleResult {
   /** failed: the assertion or the first differing case; error: the exception type and message; killed: why. */
   detail?: string;
   duration_s: number;
+}
+
+/** MBPP's challenge asserts run after its own (MBPP's harder extra tests); other problems as they are. */
+export function withChallengeTests(problem: Problem): Problem {
+  const check = problem.check;
+  if (check.kind !== 'asserts' || check.challenge.length === 0) return problem;
+  return { ...problem, check: { ...check, asserts: [...check.asserts, ...check.challenge], challenge: [] } };
 }

@@ -1,4 +1,4 @@
-import type { Problem } from './problem.js';
+import type { IoOracle, Problem } from './problem.js';
 import type { RunnerJob } from './runner-protocol.js';
 
 /**
@@ -85,7 +85,7 @@ function pythonFiles(input: ProgramInput, limits: ProgramLimits): Record<string,
       return { 'main.py': `${code}\n${check.setup}\n${check.asserts.join('\n')}\n` };
     case 'io': {
       const inputs = [...check.base_input, ...check.plus_input];
-      const call = `_fl_checks.check_io(${check.entry_point}, 'inputs.json', 'expected.b64', ${check.atol}, ${check.base_input.length}, 'time-limits.json')`;
+      const call = `_fl_checks.check_io(${check.entry_point}, 'inputs.json', 'expected.b64', ${check.atol}, ${check.base_input.length}, 'time-limits.json', ${pyOracle(check.oracle)})`;
       const timeLimits = inputTimeLimits(input.referenceTimes, limits) ?? [];
       return { 'main.py': `${code}\n\n${PY_CHECKS}${call}\n`, 'inputs.json': JSON.stringify(inputs), 'expected.b64': input.expected ?? '', 'time-limits.json': JSON.stringify(timeLimits) };
     }
@@ -96,13 +96,18 @@ function pythonFiles(input: ProgramInput, limits: ProgramLimits): Record<string,
   }
 }
 
+/** An oracle's name as a Python literal (None without one). */
+function pyOracle(oracle: IoOracle | undefined): string {
+  return oracle ? JSON.stringify(oracle) : 'None';
+}
+
 /** EvalPlus: the job that runs the reference solution on every input and prints its outputs. */
 export function referenceJob(id: string, problem: Problem, limits: ProgramLimits): RunnerJob | undefined {
   const check = problem.check;
   if (check.kind !== 'io' || problem.canonical_solution === undefined) return undefined;
   const code = program(problem, problem.canonical_solution);
   const files = {
-    'main.py': `${code}\n\n${PY_CHECKS}_fl_checks.reference_outputs(${check.entry_point}, 'inputs.json')\n`,
+    'main.py': `${code}\n\n${PY_CHECKS}_fl_checks.reference_outputs(${check.entry_point}, 'inputs.json', ${pyOracle(check.oracle)})\n`,
     'inputs.json': JSON.stringify([...check.base_input, ...check.plus_input]),
   };
   // Outputs can be large: they come back whole on stdout.

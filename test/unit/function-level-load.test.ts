@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hubEndpointsFromEnv } from '../../src/instance/hub-client.js';
 import { FakeHubServer } from '../helpers/hub-server.js';
 import { loadProblems } from '../../src/function-level/load-problems.js';
+import { withChallengeTests, type Problem } from '../../src/function-level/problem.js';
 import { decodeTestCases, pickledString } from '../../src/function-level/test-cases.js';
 
 const opts = { cacheDir: path.join(os.tmpdir(), 'fl-load-cache') };
@@ -61,6 +62,35 @@ describe('function-level datasets', () => {
     expect(js).toMatchObject({ task_id: 'HumanEval_0_add', language: 'javascript', format: 'multipl-e', stop_tokens: ['\nfunction '] });
     expect(lcb).toMatchObject({ format: 'livecodebench', release_date: '2023-05-13' });
     expect(lcb?.check).toMatchObject({ kind: 'stdio', cases: [{ input: '1\n', output: '2\n' }, { input: '5\n', output: '6\n' }] });
+  });
+
+  it("picks EvalPlus's special oracle by dataset and entry point, and MBPP's challenge asserts only when asked", async () => {
+    const io = (task_id: string, entry_point: string) => ({ task_id, prompt: `def ${entry_point}(x):\n`, canonical_solution: '    return x\n', entry_point, base_input: [[1]] });
+    const file = datasetFile('oracles.jsonl', [
+      io('HumanEval/32', 'find_zero'),
+      io('Mbpp/164', 'are_equivalent'),
+      io('Mbpp/295', 'sum_div'),
+      io('Mbpp/581', 'surface_Area'),
+      io('Mbpp/558', 'digit_distance_nums'),
+      io('Mbpp/2', 'similar_elements'),
+      io('Mbpp/769', 'Diff'),
+      io('Mbpp/305', 'check_str'),
+      // The oracle belongs to the dataset: the same names elsewhere are judged by the reference.
+      io('Mbpp/900', 'find_zero'),
+      io('HumanEval/99', 'sum_div'),
+      io('Plus/1', 'find_zero'),
+      io('Mbpp/3', 'is_not_prime'),
+      { task_id: 7, text: 'Add.', code: 'def add(a, b): return a + b', test_list: ['assert add(1, 2) == 3'], challenge_test_list: ['assert add(-1, 1) == 0'] },
+    ]);
+    const set = await loadProblems(file, opts);
+    expect(set.rejected).toEqual([]);
+    const oracles = set.problems.map((p) => (p.check.kind === 'io' ? (p.check.oracle ?? null) : 'n/a'));
+    expect(oracles).toEqual(['polynomial-root', 'any-output', 'or-zero', 'or-pyramid-surface', 'or-digit-distance', 'same-set', 'same-set', 'not-none', null, null, null, null, 'n/a']);
+    const mbpp = set.problems.at(-1) as Problem;
+    expect(mbpp.check).toMatchObject({ kind: 'asserts', asserts: ['assert add(1, 2) == 3'], challenge: ['assert add(-1, 1) == 0'] });
+    expect(withChallengeTests(mbpp).check).toMatchObject({ asserts: ['assert add(1, 2) == 3', 'assert add(-1, 1) == 0'], challenge: [] });
+    const plus = set.problems[0] as Problem;
+    expect(withChallengeTests(plus)).toBe(plus);
   });
 
   it('names the file, record and field of each bad record, and keeps the good ones', async () => {

@@ -4,6 +4,7 @@ import { loadProblemSet } from '../../function-level/problem-sets.js';
 import { readProtocol } from '../../function-level/sampling-protocol.js';
 import { scoreFunctionLevelRun } from '../../function-level/score-run.js';
 import type { OutcomeCounts } from '../../function-level/outcome-summary.js';
+import { withChallengeTests } from '../../function-level/problem.js';
 import { loadSamples } from '../../function-level/samples.js';
 import { containerRuntime } from '../../runtime/registry.js';
 import { runFunctionLevelEvaluation } from '../../run/function-level-evaluate.js';
@@ -26,6 +27,7 @@ export interface EvaluateSamplesOptions {
   force?: boolean;
   json?: boolean;
   cutoff?: string;
+  challengeTests?: boolean;
 }
 
 /** `evaluate --samples FILE|canonical|empty`: function-level samples executed in the sandbox. */
@@ -40,7 +42,8 @@ export async function evaluateSamplesCommand(values: EvaluateSamplesOptions): Pr
   printProblems('dataset problems (these records are skipped)', set.rejected);
   const ids = new Set(values.instanceIds.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean));
   const filter = values.filter ? new RegExp(values.filter) : undefined;
-  const problems = set.problems.filter((p) => (ids.size === 0 || ids.has(p.task_id)) && (!filter || filter.test(p.task_id)));
+  const chosen = set.problems.filter((p) => (ids.size === 0 || ids.has(p.task_id)) && (!filter || filter.test(p.task_id)));
+  const problems = values.challengeTests === true ? chosen.map(withChallengeTests) : chosen;
   const samples = loadSamples(values.samples as string, problems);
   printProblems('sample problems (these samples are skipped)', samples.rejected);
   await containerRuntime().assertAvailable();

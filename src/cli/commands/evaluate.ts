@@ -30,12 +30,14 @@ export interface EvaluateOptions extends SelectionOptions {
   /** Function-level samples (FILE, canonical, empty): routes to evaluate-samples.ts. */
   samples?: string;
   timeout?: string;
+  challengeTests?: boolean;
   queue?: string;
   queueName?: string;
 }
 
 export async function evaluateCommand(values: EvaluateOptions): Promise<number> {
   if (values.samples !== undefined) return (await import('./evaluate-samples.js')).evaluateSamplesCommand(values);
+  if (values.challengeTests === true) throw new HarnessError('USAGE', '--challenge-tests is for function-level samples (--samples)');
   // A dry run needs no run id and no Docker: it only says what would happen.
   if (values.dryRun === true) return (await import('./plan.js')).planCommand(values);
   const runId = values.runId;
