@@ -1,8 +1,8 @@
 /*
  * Starts one step of a function-level job: the runner (root) posix_spawns this in a new session
  * (no fork of the Python runner, whose every fork cost ~1 ms of copy-on-write and Python work
- * in the child). It becomes the slot's user first, then makes the job's folder and files,
- * and execs the step.
+ * in the child). It becomes the slot's user first, then writes the job's files in the job's
+ * folder (the runner made it), and execs the step.
  *
  * Usage: fl_exec UID NPROC WORKDIR CREATE STDIN_PATH EXE ARGV0 ARGS...
  * fd 5: the job's files when CREATE is 1, as records "<name length> <data length>\n<name><data>"
@@ -121,8 +121,6 @@ int main(int argc, char **argv) {
   if (setrlimit(RLIMIT_NPROC, &procs) != 0 || setrlimit(RLIMIT_CORE, &core) != 0) fail("limits");
 
   if (create) {
-    /* A fresh folder: it fails when the name exists, so no one can have made it in advance. */
-    if (mkdir(workdir, 0700) != 0) fail("making the job's folder");
     if (chdir(workdir) != 0) fail("entering the job's folder");
     if (mkdir(".tmp", 0777) != 0) fail("making the job's .tmp");
     write_files(spec, spec_size);

@@ -19,11 +19,19 @@ Why it is built this way:
 - After every job the runner kills every process of SLOT_UID in the container (by /proc, with
   CAP_KILL), round after round until none is left: that reaches what left the process group
   (setsid, a double fork), and it stops a fork bomb (RLIMIT_NPROC bounds it meanwhile).
-- Each job gets a fresh folder whose name the runner draws at random, made by its own process
-  as SLOT_UID inside the slot's folder. That folder is root's (sticky, writable by all, not
-  listable) under a root-only parent, and its name holds a secret only root can read: no
-  sample can guess, squat, remove or replace it, nor a later job's folder, nor another slot's.
-  Leftovers are removed by a child that is SLOT_UID (root here has no CAP_DAC_OVERRIDE).
+- Each job gets a fresh folder whose name the runner draws at random, made by the runner
+  inside the slot's folder (writable by all, since root here may not chown: no CAP_CHOWN).
+  The slot's folder is root's alone (others may pass through, not list or write) under a
+  root-only parent, and its name holds a secret only root can read: no sample can guess,
+  squat, remove or replace its own folder, a later job's, or another slot's, and no sample
+  can leave a file in a folder above a later job's, where toolchains look without being asked
+  (Node's package.json and node_modules, TypeScript's @types, Go's go.work). Leftovers are
+  removed by a child that is SLOT_UID (root here has no CAP_DAC_OVERRIDE), then their empty
+  folders by the runner.
+- A Go job's build cache is its own: hard links to the slot's copy of the image's warm cache,
+  which is root's and read-only to samples, in folders the job may add to. A sample cannot
+  change an entry a later sample's build would read (a zeroed package index failed every
+  later build when the slot shared one cache).
 - SCRATCH, the parent, is the slot's own in-memory filesystem of fixed size (see executor.ts):
   on the container's overlay filesystem, making and removing a folder and files per job cost
   more kernel time than the runner's own work. Being the slot's own, a sample that fills it
@@ -51,6 +59,8 @@ MAX_FILES = int(sys.argv[5])
 # Root's own (0711: others may pass through, not list or write); the slot's folder lives here.
 SCRATCH = sys.argv[3]
 WARM_GOCACHE = "/opt/swe-harness/gocache"
+# The slot's copy of the warm cache, root's: each Go job's cache links to it (see job_go_cache).
+GO_CACHE_MASTER = os.path.join(SCRATCH, "gocache")
 FL_EXEC = "/opt/swe-harness/fl_exec"
 
 
@@ -70,13 +80,11 @@ def slot_folder():
         os.close(fd)
     folder = os.path.join(SCRATCH, "slot-%d-%s" % (SLOT_UID, token))
     os.makedirs(folder, exist_ok=True)
-    os.chmod(folder, 0o1733)
+    os.chmod(folder, 0o711)
     return folder
 
 
 WORK = slot_folder()
-# Kept across the slot's samples (content-addressed builds), seeded from the image's warm cache.
-GOCACHE = os.path.join(WORK, "gocache")
 
 
 # The container's count of OOM kills: cgroup v2, then v1 (kernels from 4.13 count there too).
@@ -193,11 +201,12 @@ def sweep():
     return rounds
 
 
-def remove_work(keep_go_cache=True):
-    """Removes what the slot's jobs left in its folder (but the Go cache, unless told), as the
-    slot's user (root here cannot: no CAP_DAC_OVERRIDE), with one `rm -rf` for many jobs."""
+def remove_work():
+    """Removes what the slot's jobs left in its folder: their contents as the slot's user (root
+    here cannot: no CAP_DAC_OVERRIDE), with one `rm -rf` for many jobs, then the emptied job
+    folders, which are the runner's."""
     # Listed here: the folder is root's and not listable by the slot's user.
-    paths = [os.path.join(WORK, n) for n in os.listdir(WORK) if n != "gocache" or not keep_go_cache]
+    paths = [os.path.join(WORK, n) for n in os.listdir(WORK)]
     if not paths:
         return
 
@@ -210,6 +219,11 @@ def remove_work(keep_go_cache=True):
         os.execv("/bin/sh", ["sh", "-c", 'chmod -R u+rwx -- "$@"; exec rm -rf -- "$@"', "sh"] + paths)
 
     in_slot_child(remove)
+    for path in paths:
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass  # not empty (rm could not finish): the next clean-up tries again
 
 
 def scratch_full():
@@ -223,13 +237,10 @@ def scratch_full():
 
 def keep_scratch_free():
     """After a job: when the scratch is more than half full, what this slot's jobs left is
-    removed now rather than after CLEAN_EVERY jobs, and the Go cache too if that was not
-    enough (it is copied again from the image's). A sample that fills the scratch gets "No
+    removed now rather than after CLEAN_EVERY jobs. A sample that fills the scratch gets "No
     space left on device"; the samples after it find room."""
     if scratch_full():
         remove_work()
-        if scratch_full():
-            remove_work(keep_go_cache=False)
 
 
 class Capture:
@@ -283,10 +294,35 @@ def job_files(job):
     return b"".join(out)
 
 
-def warm_go_cache():
-    """The slot's Go build cache, copied from the image's on the slot's first Go step."""
-    if not os.path.isdir(GOCACHE) and os.path.isdir(WARM_GOCACHE):
-        in_slot_child(lambda: shutil.copytree(WARM_GOCACHE, GOCACHE))
+def make_job_folder(workdir):
+    """The job's folder, the runner's, writable by the slot's user (see the module's notes)."""
+    os.mkdir(workdir, 0o777)  # fails when the name exists: no one made it in advance
+    os.chmod(workdir, 0o777)
+
+
+def job_go_cache(workdir):
+    """The job's Go build cache: the slot's copy of the image's warm cache (made on the first Go
+    job), linked file by file into folders the job may add to. The files stay root's and
+    read-only, so a sample can add entries for itself but not change one; the next job starts
+    from the warm cache again."""
+    if not os.path.isdir(GO_CACHE_MASTER) and os.path.isdir(WARM_GOCACHE):
+        staging = GO_CACHE_MASTER + ".tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(WARM_GOCACHE, staging)
+        os.rename(staging, GO_CACHE_MASTER)
+    cache = os.path.join(workdir, ".gocache")
+    for folder, _, names in os.walk(GO_CACHE_MASTER):
+        relative = os.path.relpath(folder, GO_CACHE_MASTER)
+        target = cache if relative == "." else os.path.join(cache, relative)
+        os.mkdir(target, 0o777)
+        os.chmod(target, 0o777)
+        for name in names:
+            if name != "trim.txt":
+                os.link(os.path.join(folder, name), os.path.join(target, name))
+    # Trimmed just now, as far as go knows: it would otherwise walk the cache after the build.
+    with open(os.path.join(cache, "trim.txt"), "w") as f:
+        f.write("%d\n" % int(time.time()))
+    return cache
 
 
 def write_all(fd, data):
@@ -298,15 +334,13 @@ def write_all(fd, data):
 def start_step(job, step, files, nonce, workdir):
     """Starts the step's process as the slot user in its own session; returns pid and pipes.
 
-    `files` is set for the job's first step: fl_exec makes the job's folder and writes them,
-    as the slot's user. posix_spawn, not a fork of this process: see fl_exec.c.
+    `files` is set for the job's first step: fl_exec writes them in the job's folder, as the
+    slot's user. posix_spawn, not a fork of this process: see fl_exec.c.
     """
     # TMPDIR is not the job folder itself: Go ignores a go.mod in the temporary folder's root.
-    env = {"PATH": BASE_PATH, "HOME": workdir, "TMPDIR": os.path.join(workdir, ".tmp"), "LANG": "C.UTF-8", "GOCACHE": GOCACHE}
+    env = {"PATH": BASE_PATH, "HOME": workdir, "TMPDIR": os.path.join(workdir, ".tmp"), "LANG": "C.UTF-8", "GOCACHE": os.path.join(workdir, ".gocache")}
     env.update(job.get("env") or {})
     argv = step["argv"]
-    if files is not None and argv[0] == "go":
-        warm_go_cache()
     stdin_path = os.path.join(workdir, ".stdin") if job.get("stdin") else os.devnull
     helper = [FL_EXEC, str(SLOT_UID), str(NPROC), workdir, "1" if files is not None else "0", stdin_path, executable(argv[0], env["PATH"])]
     out_r, out_w = os.pipe()
@@ -408,6 +442,9 @@ def run_job(job, workdir):
     nonce = secrets.token_hex(16)
     steps = []
     files = job_files(job)
+    make_job_folder(workdir)
+    if any(step["argv"][0] == "go" for step in job["steps"]):
+        job_go_cache(workdir)
     for i, step in enumerate(job["steps"]):
         result = run_step(job, step, files if i == 0 else None, captures, nonce, workdir)
         steps.append(result)
