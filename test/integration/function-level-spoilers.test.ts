@@ -54,16 +54,17 @@ const SPOILERS: Array<[string, string]> = [
   // require() looks in node_modules of every folder above the script.
   ['js:plants-a-module', plantAbove('node_modules/leftpad/index.js', 'module.exports = () => "planted";')],
   ['js:innocent-after-module', "let seen = true;\ntry { require.resolve('leftpad'); } catch { seen = false; }\nif (seen) throw new Error('a module an earlier sample planted');\n"],
-  // tsc includes every node_modules/@types package above the file: a clashing one fails every later compile.
-  ['js:plants-types', plantAbove('node_modules/@types/spoil/index.d.ts', 'declare const Math: string;\ndeclare function parseInt(s: number): string;\n')],
-  ['ts:innocent-after-types', 'const n: number = Math.max(1, parseInt("2"));\nif (n !== 2) throw new Error("max");\n'],
-  // go looks for go.work in the folders above the module: one that leaves it out fails the build.
-  ['js:plants-go-work', plantAbove('go.work', 'go 1.19\n\nuse ./elsewhere\n')],
-  ['go:innocent-after-go-work', GO_INNOCENT],
+  // tsc includes every node_modules/@types package above the file: a global that clashes with
+  // MultiPL-E's own `const assert` fails every later compile (in main.ts, which --skipLibCheck checks).
+  ['js:plants-types', plantAbove('node_modules/@types/spoil/index.d.ts', 'declare const assert: number;\n')],
+  ['ts:innocent-after-types', "declare var require: any;\nconst assert = require('node:assert');\nassert.deepEqual(Math.max(1, 2), 2);\n"],
   // The Go build cache: zeroed outputs (its package index among them) fail later builds.
   ['go:poisons-the-build-cache', GO_POISON],
   ['go:innocent-after-poisoning', GO_INNOCENT],
   ['go:innocent-again', GO_INNOCENT.replace('TestRepeat', 'TestAgain')],
+  // go looks for go.work in the folders above the module: one that leaves it out fails the build.
+  ['js:plants-go-work', plantAbove('go.work', 'go 1.19\n\nuse ./elsewhere\n')],
+  ['go:innocent-after-go-work', GO_INNOCENT],
 ];
 
 function recordOf(name: string): unknown {
