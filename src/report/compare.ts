@@ -26,6 +26,19 @@ export interface Comparison {
   /** B's rate minus A's, with its 95% interval. */
   difference: Interval & { difference: number };
   mode_changes: ModeChange[];
+  /** Function-level runs: each pass@k over every sample, paired by task. */
+  pass_at_k?: PassAtKDifference[];
+}
+
+/** B's mean pass@k minus A's over the tasks where both report it (n >= k in each). */
+export interface PassAtKDifference extends Interval {
+  k: number;
+  tasks: number;
+  mean_a: number;
+  mean_b: number;
+  difference: number;
+  /** The sign-flip test's two-sided p. */
+  p_value: number;
 }
 
 /** One record per instance: the first sample, as a paired test needs one outcome per side. */
@@ -116,6 +129,14 @@ export function comparisonMarkdown(c: Comparison): string {
     `${cell(c.a)}: ${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]; ${cell(c.b)}: ${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]`,
     `difference (B - A): ${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]; McNemar exact p = ${c.p_value.toPrecision(4)}`,
   ];
+  if (c.pass_at_k?.length) {
+    lines.push(
+      '',
+      `| every sample, paired by task | tasks | ${cell(c.a)} | ${cell(c.b)} | B - A | 95% CI (paired bootstrap) | sign-flip p |`,
+      '|---|---|---|---|---|---|---|',
+      ...c.pass_at_k.map((d) => `| pass@${d.k} | ${d.tasks} | ${pct(d.mean_a)} | ${pct(d.mean_b)} | ${pct(d.difference)} | [${pct(d.low)}, ${pct(d.high)}] | ${d.p_value.toPrecision(4)} |`),
+    );
+  }
   if (c.mode_changes.length) {
     lines.push('', '| instance | A | B |', '|---|---|---|', ...c.mode_changes.map((m) => `| ${cell(m.instance_id)} | ${modeLabel(m.a)} | ${modeLabel(m.b)} |`));
   }

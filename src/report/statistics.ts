@@ -79,3 +79,68 @@ export function median(values: number[]): number | null {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** mulberry32: a small seeded generator, so an interval or p computed by resampling is the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Non-zero differences up to which the sign-flip test enumerates every flip (2^16 sums). */
+const EXACT_FLIPS = 16;
+
+/**
+ * Two-sided sign-flip (randomization) test of a zero mean difference: under the null each
+ * pair's difference is as likely to have either sign. Exact up to EXACT_FLIPS non-zero
+ * differences, else `flips` seeded random flips with the (count + 1) / (flips + 1) estimate.
+ */
+function signFlipP(differences: number[], flips: number, random: () => number): number {
+  const d = differences.filter((x) => Math.abs(x) > 1e-12);
+  if (d.length === 0) return 1;
+  const observed = Math.abs(d.reduce((s, x) => s + x, 0)) - 1e-9;
+  if (d.length <= EXACT_FLIPS) {
+    let extreme = 0;
+    const total = 2 ** d.length;
+    for (let mask = 0; mask < total; mask++) {
+      let sum = 0;
+      for (let i = 0; i < d.length; i++) sum += mask & (1 << i) ? -d[i]! : d[i]!;
+      if (Math.abs(sum) >= observed) extreme++;
+    }
+    return extreme / total;
+  }
+  let extreme = 0;
+  for (let r = 0; r < flips; r++) {
+    let sum = 0;
+    for (const x of d) sum += random() < 0.5 ? -x : x;
+    if (Math.abs(sum) >= observed) extreme++;
+  }
+  return (extreme + 1) / (flips + 1);
+}
+
+/**
+ * B - A over paired per-item scores (a task's pass@k in two runs): the mean difference, a 95%
+ * percentile interval from a paired bootstrap (items drawn with replacement, `resamples`
+ * times) and a two-sided sign-flip p. Both are seeded, so a report reads the same each time.
+ */
+export function pairedMeanDifference(a: readonly number[], b: readonly number[], resamples = 10_000): Interval & { difference: number; p_value: number } {
+  const n = Math.min(a.length, b.length);
+  if (n === 0) return { difference: 0, low: 0, high: 0, p_value: 1 };
+  const d = Array.from({ length: n }, (_, i) => b[i]! - a[i]!);
+  const difference = d.reduce((s, x) => s + x, 0) / n;
+  const random = seededRandom(0x5eed);
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += d[Math.floor(random() * n)]!;
+    means[r] = sum / n;
+  }
+  means.sort();
+  const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
+  return { difference, low: at(0.025), high: at(0.975), p_value: signFlipP(d, resamples, random) };
+}

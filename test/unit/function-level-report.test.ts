@@ -10,6 +10,7 @@ import { comparisonMarkdown, leaderboardMarkdown } from '../../src/report/compar
 import { compareFunctionLevel, functionLevelLeaderboardRow } from '../../src/report/function-level-compare.js';
 import { readFunctionLevelSummary } from '../../src/report/function-level-summary.js';
 import { renderFunctionLevelReport } from '../../src/report/html/render-function-level.js';
+import { renderComparison } from '../../src/report/html/render-compare.js';
 
 const problem = (task_id: string, language = 'python'): Problem => ({ task_id, language, prompt: 'def f():\n', entry_point: 'f', format: 'humaneval', check: { kind: 'test-program', program: 'prompt+completion', test: '' } });
 
@@ -63,6 +64,29 @@ describe('function-level run report', () => {
     const row = functionLevelLeaderboardRow(b);
     expect([row.rate.resolved, row.rate.total, row.usd_per_resolved]).toEqual([3, 4, null]);
     expect(leaderboardMarkdown([row])).toContain('| 3/4 | 75.0% |');
+  });
+
+  it('compares every sample too: each pass@k both runs report, paired by task', async () => {
+    const problems = ['X', 'Y'].map((id) => problem(id));
+    const score = async (o: Record<string, string[]>) => {
+      const runDir = runWith(o);
+      return scoreFunctionLevelRun({ runDir, problems, results: readSampleResults(runDir), ks: [1, 2] });
+    };
+    const a = await score({ X: ['passed', 'failed'], Y: ['failed', 'failed'] });
+    const b = await score({ X: ['passed', 'passed'], Y: ['passed', 'failed'] });
+    const c = compareFunctionLevel(a, b);
+    // Sample 0 alone: X passed in both, Y in B only.
+    expect([c.both, c.b_only]).toEqual([['X'], ['Y']]);
+    // pass@1: A 0.5 and 0, B 1 and 0.5: both tasks +0.5; of the 4 sign flips, 2 are as extreme.
+    // pass@2: A 1 and 0, B 1 and 1: one task +1; its 2 flips are both as extreme.
+    expect(c.pass_at_k?.map(({ k, tasks, mean_a, mean_b, difference, p_value }) => ({ k, tasks, mean_a, mean_b, difference, p_value }))).toEqual([
+      { k: 1, tasks: 2, mean_a: 0.25, mean_b: 0.75, difference: 0.5, p_value: 0.5 },
+      { k: 2, tasks: 2, mean_a: 0.5, mean_b: 1, difference: 0.5, p_value: 1 },
+    ]);
+    const text = comparisonMarkdown(c);
+    expect(text).toContain('| pass@1 | 2 | 25.0% | 75.0% | 50.0% | [50.0%, 50.0%] | 0.5000 |');
+    expect(text).toContain('| pass@2 | 2 | 50.0% | 100.0% | 50.0% | [0.0%, 100.0%] | 1.000 |');
+    expect(renderComparison([c])).toContain('Every sample, paired by task');
   });
 
   it('names the file when a results line is broken', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failureMode } from '../../src/report/failure-mode.js';
-import { mcnemarExact, median, pairedDifferenceInterval, wilsonInterval } from '../../src/report/statistics.js';
+import { mcnemarExact, median, pairedDifferenceInterval, pairedMeanDifference, wilsonInterval } from '../../src/report/statistics.js';
 
 describe('Wilson interval', () => {
   // Newcombe (1998), Statistics in Medicine 17:857-872, Table I, method 3 (score interval).
@@ -87,4 +87,37 @@ describe('failure mode', () => {
   });
 
   it('none when resolved', () => expect(failureMode({ resolved: true, patch_exists: true })).toBeUndefined());
+});
+
+describe('paired mean difference (per-task pass@k of two runs)', () => {
+  it('enumerates every sign flip up to 16 differences: p as counted by hand', () => {
+    // All four move the same way: only the all-plus and all-minus flips are as extreme, 2 of 16.
+    expect(pairedMeanDifference([0, 0, 0, 0], [1, 1, 1, 1])).toEqual({ difference: 1, low: 1, high: 1, p_value: 0.125 });
+    // Differences 0.5, -0.25, 0.25 (sum 0.5): the flips summing to +-1, +-0.5 (6 of 8) are as extreme.
+    const d = pairedMeanDifference([0, 0.5, 0], [0.5, 0.25, 0.25]);
+    expect(d.difference).toBeCloseTo(0.5 / 3, 12);
+    expect(d.p_value).toBe(0.75);
+    expect(d.low).toBeLessThanOrEqual(d.difference);
+    expect(d.high).toBeGreaterThanOrEqual(d.difference);
+    expect(d.low).toBeGreaterThanOrEqual(-0.25);
+    expect(d.high).toBeLessThanOrEqual(0.5);
+  });
+
+  it('is 0 with p = 1 for the same scores, and nothing for no tasks', () => {
+    expect(pairedMeanDifference([0.5, 0.2], [0.5, 0.2])).toEqual({ difference: 0, low: 0, high: 0, p_value: 1 });
+    expect(pairedMeanDifference([], [])).toEqual({ difference: 0, low: 0, high: 0, p_value: 1 });
+  });
+
+  it('samples the flips past 16 differences, seeded: the same answer each time', () => {
+    const a = Array.from({ length: 40 }, () => 0.2);
+    const b = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0.1 : 0.3));
+    const first = pairedMeanDifference(a, b);
+    expect(first).toEqual(pairedMeanDifference(a, b));
+    expect(first.difference).toBeCloseTo(0.05, 12);
+    // 30 of 40 tasks 0.1 better, 10 of 40 0.1 worse: a sign test's two-sided p is 0.0022.
+    expect(first.p_value).toBeGreaterThan(0.0005);
+    expect(first.p_value).toBeLessThan(0.01);
+    expect(first.low).toBeGreaterThan(0);
+    expect(first.high).toBeLessThan(0.1);
+  });
 });

@@ -6,6 +6,16 @@ function ids(list: string[]): Html {
   return list.length ? html`<details><summary>${list.length} instance(s)</summary><pre>${list.join('\n')}</pre></details>` : html`0`;
 }
 
+/** Function-level runs: each pass@k over every sample, paired by task. */
+function passAtK(c: Comparison): Html {
+  if (!c.pass_at_k?.length) return html``;
+  const rows = c.pass_at_k.map(
+    (d) => html`<tr><td>pass@${d.k}</td><td>${d.tasks}</td><td>${pct(d.mean_a)}</td><td>${pct(d.mean_b)}</td><td>${pct(d.difference)}</td><td>[${pct(d.low)}, ${pct(d.high)}]</td><td>${d.p_value.toPrecision(4)}</td></tr>`,
+  );
+  return html`<h3>Every sample, paired by task</h3>
+<table><thead><tr><th></th><th>tasks</th><th>${c.a}</th><th>${c.b}</th><th>B − A</th><th>95% CI (paired bootstrap)</th><th>sign-flip p</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function comparisonBody(c: Comparison): Html {
   const changes = c.mode_changes.map((m) => html`<tr><td>${m.instance_id}</td><td>${modeLabel(m.a)}</td><td>${modeLabel(m.b)}</td></tr>`);
   return html`<h2>${c.a} vs ${c.b}</h2>
@@ -20,7 +30,7 @@ function comparisonBody(c: Comparison): Html {
 <tr><th>difference (B − A)</th><td>${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]</td></tr>
 <tr><th>McNemar exact p</th><td>${c.p_value.toPrecision(4)}</td></tr>
 </tbody></table>
-<h3>Failure-mode changes</h3>${changes.length ? html`<table><thead><tr><th>instance</th><th>${c.a}</th><th>${c.b}</th></tr></thead><tbody>${changes}</tbody></table>` : html`<p class="muted">none</p>`}`;
+${passAtK(c)}<h3>Failure-mode changes</h3>${changes.length ? html`<table><thead><tr><th>instance</th><th>${c.a}</th><th>${c.b}</th></tr></thead><tbody>${changes}</tbody></table>` : html`<p class="muted">none</p>`}`;
 }
 
 export function renderComparison(comparisons: Comparison[]): string {
