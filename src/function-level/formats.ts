@@ -40,6 +40,8 @@ const mbpp = z
     test_setup_code: z.string().default(''),
     test_imports: jsonList(z.string()).default([]),
     challenge_test_list: jsonList(z.string()).default([]),
+    /** MBPP+ as the hub publishes it (evalplus/mbppplus): EvalPlus's test program, base and plus inputs. */
+    test: z.string().optional(),
   })
   .refine((r) => r.text !== undefined || r.prompt !== undefined, { message: 'needs text (or prompt)', path: ['text'] });
 
@@ -174,7 +176,10 @@ export const FORMATS: readonly FormatDef[] = [
       prompt: mbppPrompt(r.text ?? r.prompt ?? '', r.test_list),
       canonical_solution: r.code,
       format: 'mbpp',
-      check: { kind: 'asserts', program: 'completion', setup: [...r.test_imports, r.test_setup_code].filter(Boolean).join('\n'), asserts: r.test_list, challenge: r.challenge_test_list },
+      // MBPP+'s test program, when the record has one, judges in place of the three base asserts.
+      check: r.test?.trim()
+        ? { kind: 'test-program', program: 'completion', test: [...r.test_imports, r.test].join('\n') }
+        : { kind: 'asserts', program: 'completion', setup: [...r.test_imports, r.test_setup_code].filter(Boolean).join('\n'), asserts: r.test_list, challenge: r.challenge_test_list },
     }),
   },
   {

@@ -155,6 +155,26 @@ describe('function-level judges', () => {
     expect(detail('half', 2)).toContain("case #0: expected '1.5', got '1.5000001'");
   }, 600_000);
 
+  it("the hub's HumanEval+ and MBPP+: their test programs (which import numpy) judge base and plus inputs", async () => {
+    // The shape of evalplus/humanevalplus and evalplus/mbppplus rows: the plus inputs and the
+    // reference's results inside a test program, compared by a helper that uses numpy.
+    const helper = 'import numpy as np\nfrom math import inf\n\ndef assertion(out, exp, atol):\n    if out != exp and atol:\n        assert np.allclose(out, exp, atol=atol)\n    else:\n        assert out == exp, (out, exp)\n';
+    const loop = (call: string) => `inputs = [[2], [3], [10], [0]]\nresults = [4, 9, 100, 0]\nfor i, (inp, exp) in enumerate(zip(inputs, results)):\n    assertion(${call}(*inp), exp, 0)\n`;
+    const problems = records([
+      { task_id: 'HumanEval/900', prompt: 'def square(x):\n', canonical_solution: '    return x * x\n', entry_point: 'square', test: `${helper}\ndef check(candidate):\n${loop('candidate').replace(/^/gm, '    ')}` },
+      { task_id: 900, prompt: 'Write a function to square a number.', code: 'def square(x):\n    return x * x\n', source_file: 'x', test_imports: ['import math'], test_list: ['assert square(2) == 4'], test: `${helper}\n${loop('square')}` },
+    ]);
+    expect(problems.map((p) => [p.format, p.check.kind])).toEqual([['humaneval', 'test-program'], ['mbpp', 'test-program']]);
+    const { outcomes, detail } = await outcomesOf('hub-plus', problems, [
+      ['HumanEval/900', '    return x * x\n'],
+      ['HumanEval/900', '    return {2: 4, 3: 9}.get(x, 0)\n'], // the base inputs only
+      ['900', 'def square(x):\n    return x ** 2\n'],
+      ['900', 'def square(x):\n    return 4 if x == 2 else x\n'], // passes test_list, fails the plus inputs
+    ]);
+    expect(outcomes).toEqual({ 'HumanEval/900#0': 'passed', 'HumanEval/900#1': 'failed', '900#0': 'passed', '900#1': 'failed' });
+    expect(detail('900', 1)).toContain('(3, 9)');
+  }, 600_000);
+
   it("MBPP's challenge asserts run only when asked (evaluate --challenge-tests)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fl-challenge-'));
     const dataset = path.join(dir, 'mbpp.jsonl');
