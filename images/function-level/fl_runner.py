@@ -48,7 +48,33 @@ import signal
 import sys
 import time
 
-SLOT_UID = int(sys.argv[1])
+def usable_uid(uid):
+    """The slot's uid as this container can take it. Under a user namespace that maps few ids
+    (rootless Podman: 65,536), the uid the host drew is past the range and setuid refuses it;
+    then the host's block of 16 is folded into the ids both maps cover, above the system's
+    users and below nobody's, keeping the slot's place in its block."""
+
+    def ranges(path):
+        try:
+            with open(path) as f:
+                return [(int(a), int(a) + int(n)) for a, _, n in (line.split() for line in f if line.strip())]
+        except OSError:
+            return [(0, 2 ** 32 - 1)]
+
+    def covered(value):
+        return all(any(lo <= value < hi for lo, hi in ranges(p)) for p in ("/proc/self/uid_map", "/proc/self/gid_map"))
+
+    if covered(uid):
+        return uid
+    lo, hi = 10000, min(max(h for _, h in ranges(p)) for p in ("/proc/self/uid_map", "/proc/self/gid_map")) - 1000
+    blocks = (hi - lo) // 16
+    if blocks < 1:
+        return uid  # nowhere to fold into: fl_exec's setuid says so
+    folded = lo + (uid // 16) % blocks * 16 + uid % 16
+    return folded if covered(folded) else uid
+
+
+SLOT_UID = usable_uid(int(sys.argv[1]))
 SLOT_UID_BYTES = b"%d" % SLOT_UID
 NPROC = int(sys.argv[2])
 # The slot's jobs' folders are removed after this many jobs (or sooner: keep_scratch_free).

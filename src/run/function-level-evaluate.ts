@@ -3,6 +3,8 @@ import type { HarnessConfig } from '../config/harness-config.js';
 import { evaluateSamples, type SampleEvaluationOutcome } from '../function-level/evaluate-samples.js';
 import type { Problem, Sample } from '../function-level/problem.js';
 import { EVALPLUS_TIME_LIMITS, type ProgramLimits } from '../function-level/programs.js';
+import { engineCaveats } from '../runtime/engine-caveats.js';
+import { containerRuntime } from '../runtime/registry.js';
 import { acquireRunLock } from '../util/run-lock.js';
 
 export interface FunctionLevelRun {
@@ -12,6 +14,8 @@ export interface FunctionLevelRun {
   samples: Sample[];
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** What the engine will not do that the sandbox asks for (see engine-caveats.ts). */
+  onNotice?: (message: string) => void;
 }
 
 /** The per-sample limits from the config's function_level section. */
@@ -29,6 +33,8 @@ export async function runFunctionLevelEvaluation(run: FunctionLevelRun): Promise
   const lock = acquireRunLock(runDir, run.runId);
   try {
     const f = run.config.function_level;
+    const engine = await containerRuntime().engine().catch(() => undefined);
+    for (const caveat of engine ? engineCaveats(engine) : []) run.onNotice?.(caveat);
     const outcome = await evaluateSamples({
       config: run.config,
       runId: run.runId,

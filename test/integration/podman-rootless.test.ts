@@ -11,6 +11,9 @@ import { loadPredictions } from '../../src/instance/predictions.js';
 import { runEvaluation } from '../../src/run/evaluate-batch.js';
 import { useDockerHost } from '../../src/runtime/engine-host.js';
 import { startSession } from '../../src/sandbox/sessions.js';
+import { loadProblems } from '../../src/function-level/load-problems.js';
+import { runnerImageTag } from '../../src/function-level/runner-image.js';
+import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluate.js';
 import { cgroupV2, clientAt, expectSnapshotRestores, podmanProblem, removeOwned, rootlessPodmanHost, seedFromDocker } from '../helpers/podman.js';
 
 /**
@@ -68,4 +71,25 @@ describe.skipIf(problem !== undefined)(`a demo instance on rootless Podman (${ho
       await box.destroy();
     }
   });
+
+  it("runs function-level samples as slot users inside the user namespace's range of uids", async () => {
+    await seedFromDocker(podman, [runnerImageTag(config)]);
+    const { problems } = await loadProblems('humaneval', { cacheDir: config.dataset_cache });
+    const some = problems.slice(0, 6);
+    // The last one looks at its own uid: one the namespace maps, neither root nor the runner's.
+    const whoami = "    import os\n    assert 0 < os.getuid() < 65536, os.getuid()\n    assert os.getgid() == os.getuid()\n    return None\n";
+    const samples = some.flatMap((p, i) => [
+      { task_id: p.task_id, sample_index: 0, completion: p.canonical_solution as string },
+      { task_id: p.task_id, sample_index: 1, completion: i === 0 ? whoami : '' },
+    ]);
+    const fl = loadHarnessConfig(undefined, { run: { root: path.join(work, 'fl-runs') }, function_level: { memory_mb: 512, scratch_mb: 64 } });
+    const notices: string[] = [];
+    const run = await runFunctionLevelEvaluation({ config: fl, runId: `podman-rootless-fl-${process.pid}`, problems: some, samples, onNotice: (m) => notices.push(m) });
+    // Said before the run, as for repository-level runs: cgroup v1 gives a rootless engine no limits.
+    expect(notices).toEqual(cgroupV2() ? [] : ['rootless podman on cgroup v1: containers get no memory, CPU or process limit, and sessions cannot be paused']);
+    const outcome = (id: string, i: number) => run.results.find((r) => r.task_id === id && r.sample_index === i);
+    expect(run.results.filter((r) => r.sample_index === 0 && r.outcome !== 'passed')).toEqual([]);
+    // HumanEval/0's check fails on the None it returns, after the uid asserts passed.
+    expect(outcome('HumanEval/0', 1)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('assert candidate(') });
+  }, 900_000);
 });

@@ -56,6 +56,7 @@ export async function evaluateSamplesCommand(values: EvaluateSamplesOptions): Pr
     onProgress: (done, total) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} samples`);
     },
+    onNotice: (message) => process.stderr.write(`note: ${message}\n`),
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
   const s = outcome.summary;
