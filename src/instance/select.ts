@@ -1,5 +1,6 @@
 import { parseTimestamp } from '../util/timestamp.js';
 import type { Instance } from './instance-schema.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 export interface Selection {
   /** Exact ids; unknown ones are reported back, not silently dropped. */
@@ -60,21 +61,9 @@ function inWindow(instances: Instance[], after: number, before: number): { insta
   return { instances: kept, undated };
 }
 
-/** mulberry32: a small, well-known PRNG, so samples are the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A partial Fisher-Yates shuffle; the sample keeps the dataset's order. */
 function seededSample<T>(items: T[], count: number, seed: number): T[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const indices = items.map((_, i) => i);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random() * (indices.length - i));

@@ -1,3 +1,5 @@
+import { seededRandom } from '../util/seeded-random.js';
+
 /** The normal quantile for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
 
@@ -78,18 +80,6 @@ export function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** mulberry32: a small seeded generator, so an interval or p computed by resampling is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Non-zero differences up to which the sign-flip test enumerates every flip (2^16 sums). */
