@@ -28,7 +28,16 @@ export interface Comparison {
   mode_changes: ModeChange[];
   /** Function-level runs: each pass@k over every sample, paired by task. */
   pass_at_k?: PassAtKDifference[];
+  /** What is paired and what counts (default: instances, resolved; function-level: tasks, sample 0 passed). */
+  terms?: ComparisonTerms;
 }
+
+export interface ComparisonTerms {
+  items: string;
+  outcome: string;
+}
+
+export const INSTANCE_TERMS: ComparisonTerms = { items: 'instances', outcome: 'resolved' };
 
 /** B's mean pass@k minus A's over the tasks where both report it (n >= k in each). */
 export interface PassAtKDifference extends Interval {
@@ -115,16 +124,17 @@ const modeLabel = (m: FailureMode | 'resolved') => (m === 'resolved' ? 'resolved
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function comparisonMarkdown(c: Comparison): string {
+  const { items, outcome } = c.terms ?? INSTANCE_TERMS;
   const lines = [
     `## ${cell(c.a)} vs ${cell(c.b)}`,
     '',
     `| | count |`,
     `|---|---|`,
-    `| paired instances | ${c.paired} |`,
-    `| resolved in both | ${c.both.length} |`,
-    `| resolved in ${cell(c.a)} only | ${c.a_only.length} |`,
-    `| resolved in ${cell(c.b)} only | ${c.b_only.length} |`,
-    `| resolved in neither | ${c.neither} |`,
+    `| paired ${items} | ${c.paired} |`,
+    `| ${outcome} in both | ${c.both.length} |`,
+    `| ${outcome} in ${cell(c.a)} only | ${c.a_only.length} |`,
+    `| ${outcome} in ${cell(c.b)} only | ${c.b_only.length} |`,
+    `| ${outcome} in neither | ${c.neither} |`,
     '',
     `${cell(c.a)}: ${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]; ${cell(c.b)}: ${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]`,
     `difference (B - A): ${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]; McNemar exact p = ${c.p_value.toPrecision(4)}`,

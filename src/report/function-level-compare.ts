@@ -11,7 +11,7 @@ import { pairedMeanDifference } from './statistics.js';
  */
 export function compareFunctionLevel(a: FunctionLevelSummary, b: FunctionLevelSummary): Comparison {
   const firstPassed = (s: FunctionLevelSummary) => new Map(s.tasks.map((t) => [t.task_id, t.first_passed]));
-  return { ...comparePaired(a.run_id, b.run_id, firstPassed(a), firstPassed(b)), pass_at_k: passAtKDifferences(a, b) };
+  return { ...comparePaired(a.run_id, b.run_id, firstPassed(a), firstPassed(b)), pass_at_k: passAtKDifferences(a, b), terms: { items: 'tasks', outcome: 'sample 0 passed' } };
 }
 
 /** Each k for which some task has a pass@k in both runs, on those tasks. */

@@ -60,7 +60,8 @@ describe('function-level run report', () => {
     expect([c.paired, c.both, c.a_only, c.b_only, c.neither]).toEqual([4, ['A'], ['B'], ['C', 'D'], 0]);
     // McNemar exact, b=1 c=2: 2 * P(X <= 1 | n=3) = 2 * 4/8 = 1.
     expect(c.p_value).toBe(1);
-    expect(comparisonMarkdown(c)).toContain('paired instances | 4');
+    expect(comparisonMarkdown(c)).toContain('paired tasks | 4');
+    expect(comparisonMarkdown(c)).toContain('sample 0 passed in neither | 0');
     const row = functionLevelLeaderboardRow(b);
     expect([row.rate.resolved, row.rate.total, row.usd_per_resolved]).toEqual([3, 4, null]);
     expect(leaderboardMarkdown([row])).toContain('| 3/4 | 75.0% |');

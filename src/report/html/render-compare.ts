@@ -1,9 +1,9 @@
-import { modeLabel, pct, sideText, usd, type Comparison, type LeaderboardRow } from '../compare.js';
+import { INSTANCE_TERMS, modeLabel, pct, sideText, usd, type Comparison, type LeaderboardRow } from '../compare.js';
 import { html, type Html } from './escape.js';
 import { page } from './page.js';
 
-function ids(list: string[]): Html {
-  return list.length ? html`<details><summary>${list.length} instance(s)</summary><pre>${list.join('\n')}</pre></details>` : html`0`;
+function ids(list: string[], items: string): Html {
+  return list.length ? html`<details><summary>${list.length} ${items}</summary><pre>${list.join('\n')}</pre></details>` : html`0`;
 }
 
 /** Function-level runs: each pass@k over every sample, paired by task. */
@@ -17,14 +17,15 @@ function passAtK(c: Comparison): Html {
 }
 
 function comparisonBody(c: Comparison): Html {
+  const { items, outcome } = c.terms ?? INSTANCE_TERMS;
   const changes = c.mode_changes.map((m) => html`<tr><td>${m.instance_id}</td><td>${modeLabel(m.a)}</td><td>${modeLabel(m.b)}</td></tr>`);
   return html`<h2>${c.a} vs ${c.b}</h2>
 <table><tbody>
-<tr><th>paired instances</th><td>${c.paired}</td></tr>
-<tr><th>resolved in both</th><td>${ids(c.both)}</td></tr>
-<tr><th>resolved in ${c.a} only</th><td>${ids(c.a_only)}</td></tr>
-<tr><th>resolved in ${c.b} only</th><td>${ids(c.b_only)}</td></tr>
-<tr><th>resolved in neither</th><td>${c.neither}</td></tr>
+<tr><th>paired ${items}</th><td>${c.paired}</td></tr>
+<tr><th>${outcome} in both</th><td>${ids(c.both, items)}</td></tr>
+<tr><th>${outcome} in ${c.a} only</th><td>${ids(c.a_only, items)}</td></tr>
+<tr><th>${outcome} in ${c.b} only</th><td>${ids(c.b_only, items)}</td></tr>
+<tr><th>${outcome} in neither</th><td>${c.neither}</td></tr>
 <tr><th>${c.a}</th><td>${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]</td></tr>
 <tr><th>${c.b}</th><td>${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]</td></tr>
 <tr><th>difference (B − A)</th><td>${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]</td></tr>
