@@ -117,6 +117,8 @@ export function leaderboard(runs: RunData[], cutoff?: string): LeaderboardRow[] 
 }
 
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** A p for a table: four significant digits, and "< 0.0001" below that (a sampled p's floor is 1/10,001). */
+export const pText = (p: number) => (p < 1e-4 ? '< 0.0001' : p.toPrecision(4));
 export const usd = (x: number | null) => (x === null ? 'unknown' : `$${x.toFixed(4)}`);
 const modeLabel = (m: FailureMode | 'resolved') => (m === 'resolved' ? 'resolved' : FAILURE_MODE_LABELS[m]);
 
@@ -137,14 +139,14 @@ export function comparisonMarkdown(c: Comparison): string {
     `| ${outcome} in neither | ${c.neither} |`,
     '',
     `${cell(c.a)}: ${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]; ${cell(c.b)}: ${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]`,
-    `difference (B - A): ${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]; McNemar exact p = ${c.p_value.toPrecision(4)}`,
+    `difference (B - A): ${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]; McNemar exact p = ${pText(c.p_value)}`,
   ];
   if (c.pass_at_k?.length) {
     lines.push(
       '',
       `| every sample, paired by task | tasks | ${cell(c.a)} | ${cell(c.b)} | B - A | 95% CI (paired bootstrap) | sign-flip p |`,
       '|---|---|---|---|---|---|---|',
-      ...c.pass_at_k.map((d) => `| pass@${d.k} | ${d.tasks} | ${pct(d.mean_a)} | ${pct(d.mean_b)} | ${pct(d.difference)} | [${pct(d.low)}, ${pct(d.high)}] | ${d.p_value.toPrecision(4)} |`),
+      ...c.pass_at_k.map((d) => `| pass@${d.k} | ${d.tasks} | ${pct(d.mean_a)} | ${pct(d.mean_b)} | ${pct(d.difference)} | [${pct(d.low)}, ${pct(d.high)}] | ${pText(d.p_value)} |`),
     );
   }
   if (c.mode_changes.length) {

@@ -1,4 +1,4 @@
-import { INSTANCE_TERMS, modeLabel, pct, sideText, usd, type Comparison, type LeaderboardRow } from '../compare.js';
+import { INSTANCE_TERMS, modeLabel, pct, pText, sideText, usd, type Comparison, type LeaderboardRow } from '../compare.js';
 import { html, type Html } from './escape.js';
 import { page } from './page.js';
 
@@ -10,7 +10,7 @@ function ids(list: string[], items: string): Html {
 function passAtK(c: Comparison): Html {
   if (!c.pass_at_k?.length) return html``;
   const rows = c.pass_at_k.map(
-    (d) => html`<tr><td>pass@${d.k}</td><td>${d.tasks}</td><td>${pct(d.mean_a)}</td><td>${pct(d.mean_b)}</td><td>${pct(d.difference)}</td><td>[${pct(d.low)}, ${pct(d.high)}]</td><td>${d.p_value.toPrecision(4)}</td></tr>`,
+    (d) => html`<tr><td>pass@${d.k}</td><td>${d.tasks}</td><td>${pct(d.mean_a)}</td><td>${pct(d.mean_b)}</td><td>${pct(d.difference)}</td><td>[${pct(d.low)}, ${pct(d.high)}]</td><td>${pText(d.p_value)}</td></tr>`,
   );
   return html`<h3>Every sample, paired by task</h3>
 <table><thead><tr><th></th><th>tasks</th><th>${c.a}</th><th>${c.b}</th><th>B − A</th><th>95% CI (paired bootstrap)</th><th>sign-flip p</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -29,7 +29,7 @@ function comparisonBody(c: Comparison): Html {
 <tr><th>${c.a}</th><td>${pct(c.rate_a.rate)} [${pct(c.rate_a.low)}, ${pct(c.rate_a.high)}]</td></tr>
 <tr><th>${c.b}</th><td>${pct(c.rate_b.rate)} [${pct(c.rate_b.low)}, ${pct(c.rate_b.high)}]</td></tr>
 <tr><th>difference (B − A)</th><td>${pct(c.difference.difference)}, 95% CI [${pct(c.difference.low)}, ${pct(c.difference.high)}]</td></tr>
-<tr><th>McNemar exact p</th><td>${c.p_value.toPrecision(4)}</td></tr>
+<tr><th>McNemar exact p</th><td>${pText(c.p_value)}</td></tr>
 </tbody></table>
 ${passAtK(c)}<h3>Failure-mode changes</h3>${changes.length ? html`<table><thead><tr><th>instance</th><th>${c.a}</th><th>${c.b}</th></tr></thead><tbody>${changes}</tbody></table>` : html`<p class="muted">none</p>`}`;
 }
