@@ -4,41 +4,43 @@ The nonce is read from fd 4 and the fd closed before the program runs, so a samp
 writes its own "passed" line on fd 3 (or exits 0 early) cannot produce a valid report.
 Reports: {"ended": "completed"} or {"ended": "exception", "type", "message", "line"}: the
 line of the program where the exception was raised (the failing assert for AssertionError).
+
+The nonce and the report are locals of _wrap, not names of this module: a sample that looks in
+sys.modules["__main__"] (this module) finds neither. A sample that walks the interpreter's
+frames or memory can still find the nonce (the tests run in its process, as in HumanEval's own
+harness); see function-level-forgery.test.ts.
 """
 import os
 import sys
 
-with os.fdopen(4, "rb") as nonce_file:
-    NONCE = nonce_file.read().decode()
-REPORT = os.fdopen(3, "w")
 
+def _wrap():
+    with os.fdopen(4, "rb") as nonce_file:
+        nonce = nonce_file.read().decode()
+    report_file = os.fdopen(3, "w")
 
-def flush_output():
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:  # the program replaced or closed it: nothing to keep
-            pass
+    def flush_output():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:  # the program replaced or closed it: nothing to keep
+                pass
 
+    def report(**fields):
+        import json  # here, not at the top: most samples pass, and every import costs each of them
 
-def report(**fields):
-    import json  # here, not at the top: most samples pass, and every import costs each of them
+        flush_output()
+        report_file.write(json.dumps(dict(fields, nonce=nonce)) + "\n")
+        report_file.flush()
 
-    flush_output()
-    REPORT.write(json.dumps(dict(fields, nonce=NONCE)) + "\n")
-    REPORT.flush()
+    def failing_line(tb, path):
+        import traceback
 
+        for frame in reversed(traceback.extract_tb(tb)):
+            if frame.filename == path:
+                return {"lineno": frame.lineno, "line": (frame.line or "").strip()}
+        return {}
 
-def failing_line(tb, path):
-    import traceback
-
-    for frame in reversed(traceback.extract_tb(tb)):
-        if frame.filename == path:
-            return {"lineno": frame.lineno, "line": (frame.line or "").strip()}
-    return {}
-
-
-def main():
     path = os.path.abspath(sys.argv[1])
     with open(path) as f:
         source = f.read()
@@ -59,10 +61,10 @@ def main():
         report(ended="exception", type=type(e).__name__, message=message, **failing_line(tb, path))
         os._exit(1)
     flush_output()
-    REPORT.write('{"ended": "completed", "nonce": "%s"}\n' % NONCE)
-    REPORT.flush()
+    report_file.write('{"ended": "completed", "nonce": "%s"}\n' % nonce)
+    report_file.flush()
     # Threads or atexit hooks the program left must not keep it running past its tests.
     os._exit(0)
 
 
-main()
+_wrap()

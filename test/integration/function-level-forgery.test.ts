@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadHarnessConfig, type HarnessConfig } from '../../src/config/harness-config.js';
+import { loadProblems } from '../../src/function-level/load-problems.js';
+import type { Problem } from '../../src/function-level/problem.js';
+import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluate.js';
+
+/**
+ * HumanEval completions that try to be reported as passed without passing: the Python wrapper
+ * reports how the program ended with a nonce the runner gave it, so a forged report needs the
+ * nonce. Through the wrapper's module (sys.modules["__main__"]) there is none to take. Through
+ * the interpreter's frames there is, since the tests run in the sample's own process (as in
+ * HumanEval's harness): that one is a known limit, kept here as an expected failure.
+ */
+let config: HarnessConfig;
+let problems: Problem[];
+
+beforeAll(async () => {
+  config = loadHarnessConfig(undefined, { run: { root: mkdtempSync(path.join(os.tmpdir(), 'fl-forgery-')) } });
+  problems = (await loadProblems('humaneval', { cacheDir: config.dataset_cache })).problems.slice(0, 2);
+});
+
+async function outcomes(runId: string, completion: string): Promise<string[]> {
+  const samples = problems.map((p) => ({ task_id: p.task_id, sample_index: 0, completion }));
+  const run = await runFunctionLevelEvaluation({ config, runId, problems, samples });
+  return run.results.map((r) => `${r.outcome}${r.detail ? `: ${r.detail}` : ''}`);
+}
+
+describe('forged reports', () => {
+  it("a completion finds neither the wrapper's report nor its nonce in the wrapper's module", async () => {
+    const throughReport = "    import sys, os\n    sys.modules['__main__'].report(ended='completed')\n    os._exit(0)\n";
+    const throughNonce = "    import sys, os\n    os.write(3, ('{\"ended\": \"completed\", \"nonce\": \"%s\"}\\n' % sys.modules['__main__'].NONCE).encode())\n    os._exit(0)\n";
+    expect(await outcomes('forge-report', throughReport)).toEqual(problems.map(() => "error: AttributeError: module '__main__' has no attribute 'report'"));
+    expect(await outcomes('forge-nonce', throughNonce)).toEqual(problems.map(() => "error: AttributeError: module '__main__' has no attribute 'NONCE'"));
+  }, 300_000);
+
+  // Known limit: the wrapper's nonce is a local of the frame that runs the program.
+  it.fails('a completion that walks the frames up to the nonce is not reported as passed', async () => {
+    const walk = "    import sys, os, json\n    f = sys._getframe()\n    while f is not None and 'nonce' not in f.f_locals:\n        f = f.f_back\n    os.write(3, (json.dumps({'ended': 'completed', 'nonce': f.f_locals['nonce']}) + '\\n').encode())\n    os._exit(0)\n";
+    expect(await outcomes('forge-frames', walk)).not.toContain('passed');
+  }, 300_000);
+});
