@@ -36,6 +36,21 @@ describe('forged reports', () => {
     expect(await outcomes('forge-nonce', throughNonce)).toEqual(problems.map(() => "error: AttributeError: module '__main__' has no attribute 'NONCE'"));
   }, 300_000);
 
+  it("a completion that patches os._exit and json.dumps cannot turn its failure into a pass", async () => {
+    // After the tests fail, the wrapper reports the exception and exits 1: with both patched, it
+    // wrote "completed" with its own nonce and exited 0.
+    const patcher = [
+      '    import os, json',
+      '    real_exit, real_dumps = os._exit, json.dumps',
+      "    json.dumps = lambda d, *a, **k: real_dumps({'ended': 'completed', 'nonce': d['nonce']})",
+      '    os._exit = lambda code: real_exit(0)',
+      '    return None',
+      '',
+    ].join('\n');
+    const got = await outcomes('forge-patches', patcher);
+    expect(got.every((o) => o.startsWith('failed: ') || o.startsWith('error: '))).toBe(true);
+  }, 300_000);
+
   // Known limit: the wrapper's nonce is a local of the frame that runs the program.
   it.fails('a completion that walks the frames up to the nonce is not reported as passed', async () => {
     const walk = "    import sys, os, json\n    f = sys._getframe()\n    while f is not None and 'nonce' not in f.f_locals:\n        f = f.f_back\n    os.write(3, (json.dumps({'ended': 'completed', 'nonce': f.f_locals['nonce']}) + '\\n').encode())\n    os._exit(0)\n";
