@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHarnessConfig, type HarnessConfig } from '../../src/config/harness-config.js';
-import { loadProblems } from '../../src/function-level/load-problems.js';
+import { loadProblems, validateProblemRecords } from '../../src/function-level/load-problems.js';
 import type { Problem } from '../../src/function-level/problem.js';
 import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluate.js';
 
@@ -12,7 +12,8 @@ import { runFunctionLevelEvaluation } from '../../src/run/function-level-evaluat
  * reports how the program ended with a nonce the runner gave it, so a forged report needs the
  * nonce. Through the wrapper's module (sys.modules["__main__"]) there is none to take. Through
  * the interpreter's frames there is, since the tests run in the sample's own process (as in
- * HumanEval's harness): that one is a known limit, kept here as an expected failure.
+ * HumanEval's harness), and for the same reason a sample can replace the check that follows its
+ * code: those are known limits, kept here as expected failures.
  */
 let config: HarnessConfig;
 let problems: Problem[];
@@ -49,6 +50,14 @@ describe('forged reports', () => {
     ].join('\n');
     const got = await outcomes('forge-patches', patcher);
     expect(got.every((o) => o.startsWith('failed: ') || o.startsWith('error: '))).toBe(true);
+  }, 300_000);
+
+  // Known limit: EvalPlus's check (fl_checks.check_io) runs in the sample's process, after its code.
+  it.fails("a completion that replaces the harness's check module is not reported as passed", async () => {
+    const [plus] = validateProblemRecords([{ file: 'forgery', location: '0', value: { task_id: 'Plus/sq', prompt: 'def sq(x):\n', canonical_solution: '    return x * x\n', entry_point: 'sq', base_input: [[2], [3]] } }]).problems;
+    const swap = "    return 0\n\nimport sys, types\nsys.modules['fl_checks'] = types.SimpleNamespace(check_io=lambda *a, **k: None)\n";
+    const run = await runFunctionLevelEvaluation({ config, runId: 'forge-checks', problems: [plus as Problem], samples: [{ task_id: 'Plus/sq', sample_index: 0, completion: swap }] });
+    expect(run.results[0]?.outcome).not.toBe('passed');
   }, 300_000);
 
   // Known limit: the wrapper's nonce is a local of the frame that runs the program.
