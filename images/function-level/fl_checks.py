@@ -190,8 +190,7 @@ _LCB_PRELUDE = compile(
 
 def _lcb_namespace(name, path):
     namespace = {"__name__": name, "__file__": path}
-    exec(_LCB_PRELUDE, namespace)
-    namespace["__name__"] = name
+    exec(_LCB_PRELUDE, namespace)  # star imports skip _names: __name__ stays
     return namespace
 
 

@@ -8,7 +8,8 @@ Jobs come on stdin, one per line, as the harness sends them: {"id", "files": {na
 and tail of its output, the report the program wrote on fd 3, and how many processes had to be
 killed afterwards. The runner ends at the end of its input. One runner serves the slot for the
 whole run: an exec per batch of jobs cost ~0.1 s of runc and Python start-up each. The jobs
-(expected outputs included) stay in its memory: no sample can read them from a file.
+(expected outputs included) stay in its memory: a sample finds its own job's files in its
+folder, never another job's.
 
 Why it is built this way:
 - The runner is root; samples run as SLOT_UID (no capabilities, their own session and process
@@ -61,12 +62,14 @@ def usable_uid(uid):
         except OSError:
             return [(0, 2 ** 32 - 1)]
 
+    maps = [ranges("/proc/self/uid_map"), ranges("/proc/self/gid_map")]
+
     def covered(value):
-        return all(any(lo <= value < hi for lo, hi in ranges(p)) for p in ("/proc/self/uid_map", "/proc/self/gid_map"))
+        return all(any(lo <= value < hi for lo, hi in m) for m in maps)
 
     if covered(uid):
         return uid
-    lo, hi = 10000, min(max(h for _, h in ranges(p)) for p in ("/proc/self/uid_map", "/proc/self/gid_map")) - 1000
+    lo, hi = 10000, min(max(h for _, h in m) for m in maps) - 1000
     blocks = (hi - lo) // 16
     if blocks < 1:
         return uid  # nowhere to fold into: fl_exec's setuid says so

@@ -102,7 +102,6 @@ export class SampleExecutor implements AsyncDisposable {
     const maxFiles = this.scratch[scratchOf(n)]?.maxFiles ?? 0;
     const argv = ['python3', RUNNER, String(this.baseUid + n), String(nproc), scratchOf(n), String(this.opts.batchSize), String(maxFiles)];
     const onLine = (line: Buffer) => {
-      if (this.stopped) return; // another slot's caller failed: nothing more is recorded
       if (line[0] !== 0x7b) return; // '{': anything else is not a result
       let result: RunnerResult;
       try {
@@ -122,7 +121,8 @@ export class SampleExecutor implements AsyncDisposable {
       proc = await container.spawn(argv, {
         stderrCapBytes: 64 * 1024,
         onStdout: (chunk) => {
-          if (failure !== undefined) return;
+          // Once a caller failed (this slot's or another's), nothing more is recorded.
+          if (this.stopped) return;
           try {
             for (const line of lines.push(chunk)) onLine(line);
           } catch (cause) {

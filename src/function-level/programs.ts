@@ -68,14 +68,13 @@ function pythonJob(files: Record<string, string>, limits: ProgramLimits): Pick<R
 }
 
 /** The program's timeout: an EvalPlus program may run as long as EvalPlus lets it, or the config's timeout if longer. */
-function programTimeoutS(input: ProgramInput, limits: ProgramLimits): number {
-  const perInput = inputTimeLimits(input.referenceTimes, limits);
+function programTimeoutS(perInput: number[] | undefined, limits: ProgramLimits): number {
   if (!perInput) return limits.timeoutS;
   const { taskS } = limits.evalplus ?? EVALPLUS_TIME_LIMITS;
   return Math.max(limits.timeoutS, Math.min(taskS, perInput.reduce((a, b) => a + b, 0)) + 1);
 }
 
-function pythonFiles(input: ProgramInput, limits: ProgramLimits): Record<string, string> {
+function pythonFiles(input: ProgramInput, timeLimits: number[] | undefined): Record<string, string> {
   const check = input.problem.check;
   const code = sampleProgram(input);
   switch (check.kind) {
@@ -86,8 +85,7 @@ function pythonFiles(input: ProgramInput, limits: ProgramLimits): Record<string,
     case 'io': {
       const inputs = [...check.base_input, ...check.plus_input];
       const call = `_fl_checks.check_io(${check.entry_point}, 'inputs.json', 'expected.b64', ${check.atol}, ${check.base_input.length}, 'time-limits.json', ${pyOracle(check.oracle)})`;
-      const timeLimits = inputTimeLimits(input.referenceTimes, limits) ?? [];
-      return { 'main.py': `${code}\n\n${PY_CHECKS}${call}\n`, 'inputs.json': JSON.stringify(inputs), 'expected.b64': input.expected ?? '', 'time-limits.json': JSON.stringify(timeLimits) };
+      return { 'main.py': `${code}\n\n${PY_CHECKS}${call}\n`, 'inputs.json': JSON.stringify(inputs), 'expected.b64': input.expected ?? '', 'time-limits.json': JSON.stringify(timeLimits ?? []) };
     }
     case 'stdio': {
       const call = `_fl_checks.check_stdio('solution.py', 'cases.json', ${check.fn_name ? JSON.stringify(check.fn_name) : 'None'})`;
@@ -121,7 +119,10 @@ function testText(problem: Problem): string {
 }
 
 const LANGUAGE_JOBS: Record<string, (input: ProgramInput, limits: ProgramLimits) => Pick<RunnerJob, 'files' | 'steps'>> = {
-  python: (input, limits) => pythonJob(pythonFiles(input, limits), { ...limits, timeoutS: programTimeoutS(input, limits) }),
+  python: (input, limits) => {
+    const timeLimits = inputTimeLimits(input.referenceTimes, limits);
+    return pythonJob(pythonFiles(input, timeLimits), { ...limits, timeoutS: programTimeoutS(timeLimits, limits) });
+  },
   javascript: (input, limits) => ({
     files: { 'main.js': `${sampleProgram(input)}\n${testText(input.problem)}\n` },
     steps: [{ argv: ['node', 'main.js'], timeout_s: limits.timeoutS, stage: 'run' }],
